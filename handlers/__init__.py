@@ -1,0 +1,1 @@
+"""Conversations, written against the neutral message model only (no platform SDK)."""

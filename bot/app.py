@@ -1,0 +1,55 @@
+"""Wiring: builds the database, services, router and dispatcher from Settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.context import Services
+from bot.core.dispatcher import Dispatcher
+from bot.core.i18n import Translations, default_translations
+from bot.settings import Settings
+from handlers.common import BotLinks
+from handlers.registry import build_router
+from storage.db import Database
+from storage.migrate import ensure_upgraded
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """The assembled bot core, channel-agnostic."""
+
+    settings: Settings
+    db: Database
+    services: Services
+    dispatcher: Dispatcher
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, translations: Translations | None = None
+) -> Services:
+    """Create the long-lived services handlers use."""
+    services = Services(
+        settings=settings,
+        translations=translations or default_translations(settings.default_locale),
+        clock=clock or SystemClock(),
+    )
+    services.add(BotLinks(telegram_username=settings.telegram_bot_username))
+    return services
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    """Open the database (upgrading an empty or old one) and assemble the core."""
+    db = Database(settings.database_url)
+    if migrate:
+        ensure_upgraded(db.engine)
+    services = build_services(settings, clock=clock)
+    dispatcher = Dispatcher(db, build_router(), services)
+    return App(settings=settings, db=db, services=services, dispatcher=dispatcher)

@@ -1,0 +1,230 @@
+"""Telegram through python-telegram-bot 22: translates updates in and replies out, nothing more."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.text import split_text
+from bot.core.dispatcher import ChannelCaps, Dispatcher
+from bot.core.i18n import Translations
+from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
+
+logger = logging.getLogger(__name__)
+CHANNEL = "telegram"
+CAPS = ChannelCaps(buttons=True, max_text=4096, edit=True)
+MAX_CALLBACK_BYTES = 64
+MAX_ATTEMPTS = 6
+Sleep = Callable[[float], Awaitable[None]]
+MENU_COMMANDS = ("start", "help", "log", "mine", "faq", "invite", "lang", "cancel")
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """Translate a PTB update into the neutral model; None for updates the bot ignores."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    key = ChatKey(CHANNEL, str(chat.id), str(user.id))
+    common: dict[str, Any] = {
+        "key": key,
+        "update_id": str(update.update_id),
+        "display_name": user.full_name or "",
+        "language_code": user.language_code or "",
+        "is_group": chat.type != "private",
+    }
+    if update.callback_query is not None:
+        return Incoming(kind=Kind.BUTTON, payload=update.callback_query.data or "", **common)
+    message = update.message
+    if message is None:
+        return None
+    common["message_id"] = str(message.message_id)
+    if message.text is not None:
+        return Incoming(kind=Kind.TEXT, text=message.text, **common)
+    kind = next(
+        (
+            name
+            for name in ("photo", "sticker", "document", "voice", "video", "audio", "location")
+            if getattr(message, name, None)
+        ),
+        "other",
+    )
+    return Incoming(kind=Kind.ATTACHMENT, attachment_kind=kind, **common)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Translate reply buttons into an inline keyboard (payloads must fit Telegram's 64 bytes)."""
+    if not reply.buttons:
+        return None
+    rows = []
+    for row in reply.buttons:
+        cells = []
+        for button in row:
+            if len(button.payload.encode()) > MAX_CALLBACK_BYTES:
+                raise ValueError(f"button payload over 64 bytes: {button.payload!r}")
+            cells.append(InlineKeyboardButton(button.label, callback_data=button.payload))
+        rows.append(cells)
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramChannel:
+    """Runs a PTB Application with long polling and sends the dispatcher's replies."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        base_url: str,
+        dispatcher: Dispatcher,
+        translations: Translations,
+        poll_timeout: float = 30,
+        sleep: Sleep = asyncio.sleep,
+        on_username: Callable[[str], None] | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.translations = translations
+        self.poll_timeout = poll_timeout
+        self._sleep = sleep
+        self._on_username = on_username
+        file_url = base_url.rstrip("/")
+        file_url = file_url[: -len("/bot")] + "/file/bot" if file_url.endswith("/bot") else file_url
+        self.app: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(file_url)
+            .concurrent_updates(64)
+            .get_updates_read_timeout(poll_timeout + 10)
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+        dispatcher.register_channel(CHANNEL, CAPS, self)
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                logger.warning("Could not answer callback query %s", update.update_id)
+        incoming = to_incoming(update)
+        if incoming is None:
+            logger.debug("Ignored update %s", update.update_id)
+            return
+        await self.dispatcher.handle(incoming)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("Telegram update failed: %s", context.error, exc_info=context.error)
+
+    async def send(self, delivery: Delivery) -> None:
+        """Send one reply: split long text, wait out 429s, skip users who blocked the bot."""
+        chat_id = int(delivery.address.chat_id)
+        reply = delivery.reply
+        bot = self.app.bot
+        if reply.document is not None:
+            doc = reply.document
+            await self._call(
+                lambda: bot.send_document(
+                    chat_id,
+                    InputFile(doc.content, filename=doc.filename),
+                    caption=doc.caption[:1024] or None,
+                )
+            )
+        if reply.image is not None:
+            image = reply.image
+            await self._call(
+                lambda: bot.send_photo(
+                    chat_id,
+                    InputFile(image.content, filename=image.filename),
+                    caption=image.caption[:1024] or None,
+                )
+            )
+        if not reply.text:
+            return
+        chunks = split_text(reply.text, CAPS.max_text)
+        markup = keyboard(reply)
+        if reply.edit_message_id and len(chunks) == 1:
+            edit = partial(
+                bot.edit_message_text,
+                chunks[0],
+                chat_id=chat_id,
+                message_id=int(reply.edit_message_id),
+                reply_markup=markup,
+            )
+            await self._call(edit)
+            return
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await self._call(
+                partial(bot.send_message, chat_id, chunk, reply_markup=markup if last else None)
+            )
+
+    async def _call(self, request: Callable[[], Awaitable[object]]) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                await request()
+                return
+            except RetryAfter as exc:
+                delay = exc.retry_after
+                seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
+                logger.warning("Telegram 429, waiting %.1f s (attempt %d)", seconds, attempt)
+                await self._sleep(float(seconds))
+            except Forbidden:
+                logger.info("User blocked the bot; message skipped")
+                return
+            except BadRequest:
+                logger.exception("Telegram refused a message")
+                return
+            except (TimedOut, NetworkError):
+                logger.warning("Telegram network error (attempt %d)", attempt, exc_info=True)
+                await self._sleep(min(2.0**attempt, 30.0))
+        logger.error("Giving up on a Telegram message after %d attempts", MAX_ATTEMPTS)
+
+    async def set_commands(self) -> None:
+        """Set the command menu in Vietnamese (default) and English."""
+        for lang in ("vi", "en"):
+            catalog = self.translations.get(lang)
+            commands = [BotCommand(c, catalog.text(f"command.{c}")) for c in MENU_COMMANDS]
+            await self.app.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeDefault(),
+                language_code=None if lang == "vi" else lang,
+            )
+
+    async def start(self) -> None:
+        """Initialize the bot, set the command menu and start long polling."""
+        await self.app.initialize()
+        if self._on_username is not None and self.app.bot.username:
+            self._on_username(self.app.bot.username)
+        try:
+            await self.set_commands()
+        except TelegramError:
+            logger.warning("Could not set the command menu", exc_info=True)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        await self.app.start()
+        logger.info("Telegram polling started as @%s", self.app.bot.username)
+
+    async def stop(self) -> None:
+        """Stop polling and shut the application down."""
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()

@@ -1,0 +1,102 @@
+"""Command line: run the bot, chat in the console, migrate, create teams and invites."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger(__name__)
+Command = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    """Register a subcommand implementation."""
+
+    def register(func: Command) -> Command:
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Chatbot of the community digital technology teams (Telegram, Zalo, console).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the bot (Telegram polling when a token is configured)")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal, no token needed")
+    chat.add_argument(
+        "--as",
+        dest="role",
+        choices=["resident", "volunteer", "leader", "admin"],
+        default="resident",
+    )
+    chat.add_argument("--name", default="", help="display name to use")
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current"])
+    team = sub.add_parser("team", help="manage teams")
+    team_sub = team.add_subparsers(dest="team_action", required=True)
+    create = team_sub.add_parser("create", help="create a team in a ward")
+    create.add_argument("--ward", required=True, help='e.g. "Phường Hải Châu"')
+    create.add_argument("--name", required=True, help='e.g. "Tổ 12"')
+    create.add_argument("--areas", default="", help="comma-separated areas the team covers")
+    create.add_argument("--json", action="store_true")
+    team_sub.add_parser("list", help="list teams").add_argument("--json", action="store_true")
+    invite = sub.add_parser("invite", help="create an invite code for a team")
+    invite.add_argument("--team", type=int, required=True)
+    invite.add_argument("--role", choices=["leader", "volunteer"], required=True)
+    invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
+    invite.add_argument("--days", type=int, default=0, help="validity in days (default 7)")
+    invite.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, load settings and run a subcommand; exit 2 on bad configuration."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    name = args.command or "run"
+    import bot.commands  # noqa: F401  (registers the subcommands)
+
+    return COMMANDS[name](args, settings)
+
+
+def run_async(coro_factory: Callable[[], object]) -> None:
+    """Run a coroutine until done; Ctrl-C stops it quietly."""
+    try:
+        asyncio.run(coro_factory())  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        logger.info("Stopped")
+
+
+def print_json(value: object) -> None:
+    """Print one JSON document."""
+    print(json.dumps(value, ensure_ascii=False))
+
+
+def days(settings: Settings, requested: int) -> timedelta:
+    """Return the invite validity."""
+    return timedelta(days=requested or settings.invite_ttl_days)

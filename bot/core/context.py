@@ -1,0 +1,91 @@
+"""What a handler gets: the message, who sent it, their flow state and the app's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.core.clock import Clock
+from bot.core.i18n import Catalog, Translations
+from bot.core.messages import ChatKey, Incoming
+from bot.core.roles import Roles
+from bot.settings import Settings
+from storage.models import Person
+
+C = TypeVar("C")
+
+
+@dataclass
+class Services:
+    """Long-lived objects shared by all handlers (built once in bot.app)."""
+
+    settings: Settings
+    translations: Translations
+    clock: Clock
+    components: dict[type, object] = field(default_factory=dict)
+
+    def add(self, component: object) -> None:
+        """Register a component under its own type."""
+        self.components[type(component)] = component
+
+    def get(self, kind: type[C]) -> C:
+        """Return the component of that type; RuntimeError tells how to fix a missing one."""
+        component = self.components.get(kind)
+        if component is None:
+            raise RuntimeError(
+                f"{kind.__name__} is not registered; add it in bot.app.build_services"
+            )
+        assert isinstance(component, kind)
+        return component
+
+
+@dataclass
+class Context:
+    """Everything a handler needs to answer one incoming update."""
+
+    session: Session
+    msg: Incoming
+    person: Person
+    roles: Roles
+    locale: str
+    state: str
+    data: dict[str, Any]
+    now: datetime
+    services: Services
+
+    @property
+    def key(self) -> ChatKey:
+        """Return where the conversation lives."""
+        return self.msg.key
+
+    @property
+    def catalog(self) -> Catalog:
+        """Return the sender's catalog."""
+        return self.services.translations.get(self.locale)
+
+    def t(self, key: str, /, **params: object) -> str:
+        """Translate a message key into the sender's language."""
+        return self.catalog.text(key, **params)
+
+    def t_for(self, locale: str, key: str, /, **params: object) -> str:
+        """Translate a message key into someone else's language."""
+        return self.services.translations.get(locale).text(key, **params)
+
+    @property
+    def settings(self) -> Settings:
+        """Return the settings."""
+        return self.services.settings
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the local time zone (Asia/Ho_Chi_Minh by default)."""
+        return self.services.settings.timezone
+
+    @property
+    def local_now(self) -> datetime:
+        """Return now in the local time zone."""
+        return self.now.astimezone(self.tz)

@@ -1,0 +1,273 @@
+"""The per-update pipeline: de-duplicate, load state, route, save, commit, then send.
+
+Everything up to the commit runs as one unit of work on a database thread; replies are
+sent only after the commit (at-least-once delivery; a failed send is logged, not undone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from bot.core.context import Context, Services
+from bot.core.flow import KEEP, Outcome, UserFacingError
+from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
+from bot.core.numbered import map_choice, render_numbered
+from bot.core.roles import Roles
+from bot.core.router import Router
+from storage import conversations, people
+from storage.conversations import ConversationState, StateConflict
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+MAX_INPUT_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class ChannelCaps:
+    """What a channel can show."""
+
+    buttons: bool = True
+    max_text: int = 4096
+    edit: bool = True
+
+
+class Sender(Protocol):
+    """Something that delivers replies on one channel."""
+
+    async def send(self, delivery: Delivery) -> None: ...
+
+
+class _Abort(Exception):
+    """The handler failed; its transaction is rolled back and these replies are sent instead."""
+
+    def __init__(self, deliveries: list[Delivery]) -> None:
+        super().__init__("handler aborted")
+        self.deliveries = deliveries
+
+
+class Dispatcher:
+    """Turns incoming updates into committed state changes and outgoing deliveries."""
+
+    def __init__(self, db: Database, router: Router, services: Services) -> None:
+        self.db = db
+        self.router = router
+        self.services = services
+        self.caps: dict[str, ChannelCaps] = {}
+        self.senders: dict[str, Sender] = {}
+        self.observers: list[Callable[[Incoming, list[Delivery]], Awaitable[None]]] = []
+        self._locks: weakref.WeakValueDictionary[ChatKey, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def register_channel(self, name: str, caps: ChannelCaps, sender: Sender | None) -> None:
+        """Declare a channel's capabilities and the sender of its replies."""
+        self.caps[name] = caps
+        if sender is not None:
+            self.senders[name] = sender
+
+    def _lock(self, key: ChatKey) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def handle(self, msg: Incoming) -> list[Delivery]:
+        """Process one update (in order per chat) and send its replies; return the deliveries."""
+        async with self._lock(msg.key):
+            deliveries = await self._process_with_retry(msg)
+        await self.deliver(deliveries)
+        return deliveries
+
+    async def _process_with_retry(self, msg: Incoming) -> list[Delivery]:
+        for attempt in range(3):
+            try:
+                return await self.db.run(lambda session: self.process(session, msg))
+            except _Abort as abort:
+                await self.db.run(lambda session: self._mark_only(session, msg))
+                return abort.deliveries
+            except StateConflict:
+                logger.info("State conflict for %s, attempt %d", msg.key, attempt + 1)
+        return [self._apology(msg, "error.busy")]
+
+    async def deliver(self, deliveries: list[Delivery]) -> None:
+        """Send deliveries through their channels; log and go on when one fails."""
+        for delivery in deliveries:
+            sender = self.senders.get(delivery.address.channel)
+            if sender is None:
+                logger.warning("No sender for channel %s", delivery.address.channel)
+                continue
+            try:
+                await sender.send(delivery)
+            except Exception:
+                logger.exception("Sending to %s failed", delivery.address)
+
+    def _mark_only(self, session: Session, msg: Incoming) -> None:
+        conversations.mark_processed(
+            session, channel=msg.key.channel, update_id=msg.update_id, now=self.services.clock.now()
+        )
+
+    def _apology(self, msg: Incoming, key: str) -> Delivery:
+        locale = self.services.settings.default_locale
+        text = self.services.translations.get(locale).text(key)
+        return Delivery(Address(msg.key.channel, msg.key.chat_id), Reply(text=text), locale)
+
+    def process(self, session: Session, msg: Incoming) -> list[Delivery]:
+        """Apply one update inside the caller's transaction and return what to send."""
+        now = self.services.clock.now()
+        key = msg.key
+        if not conversations.mark_processed(
+            session, channel=key.channel, update_id=msg.update_id, now=now
+        ):
+            logger.info("Duplicate update %s:%s ignored", key.channel, msg.update_id)
+            return []
+        if len(msg.text) > MAX_INPUT_CHARS:
+            msg = replace(msg, text=msg.text[:MAX_INPUT_CHARS])
+        person = people.ensure_person(
+            session, channel=key.channel, user_id=key.user_id, chat_id=key.chat_id, now=now
+        )
+        assert person.id is not None
+        roles = Roles(
+            is_admin=self.services.settings.is_admin(key.channel, key.user_id),
+            wards=tuple(people.administered_wards(session, person.id)),
+            teams=tuple(people.team_roles(session, person.id)),
+        )
+        locale = person.locale or self.services.settings.default_locale
+        loaded = conversations.load(
+            session, channel=key.channel, chat_id=key.chat_id, user_id=key.user_id
+        )
+        notices: list[Reply] = []
+        state, data = loaded.state, loaded.data
+        if state and loaded.expires_at is not None and loaded.expires_at <= now:
+            logger.info("Flow %s of %s expired", state, key)
+            notices.append(Reply(text=self.services.translations.get(locale).text("flow.expired")))
+            state, data = "", {}
+        msg = self._map_numbered_choice(session, msg)
+        ctx = Context(
+            session=session,
+            msg=msg,
+            person=person,
+            roles=roles,
+            locale=locale,
+            state=state,
+            data=dict(data),
+            now=now,
+            services=self.services,
+        )
+        try:
+            outcome = self._route(ctx)
+        except UserFacingError as problem:
+            text = ctx.t(problem.key, **problem.params)
+            own = Address(key.channel, key.chat_id)
+            raise _Abort([Delivery(own, Reply(text=text), locale)]) from problem
+        except StateConflict:
+            raise
+        except Exception:
+            logger.exception("Handler failed for %s (state %r)", key, state)
+            text = ctx.t("error.unexpected")
+            own = Address(key.channel, key.chat_id)
+            raise _Abort([Delivery(own, Reply(text=text), ctx.locale)]) from None
+        self._save_state(session, ctx, loaded, outcome, now)
+        return self._deliveries(session, ctx, notices + outcome.replies, now)
+
+    def _map_numbered_choice(self, session: Session, msg: Incoming) -> Incoming:
+        caps = self.caps.get(msg.key.channel, ChannelCaps())
+        if caps.buttons or msg.kind is not Kind.TEXT or msg.command:
+            return msg
+        menu = conversations.get_menu(session, channel=msg.key.channel, chat_id=msg.key.chat_id)
+        if menu is None:
+            return msg
+        return map_choice(msg, list(menu.labels), list(menu.payloads)) or msg
+
+    def _route(self, ctx: Context) -> Outcome:
+        msg = ctx.msg
+        if msg.is_group and msg.kind is Kind.TEXT and not msg.command:
+            return Outcome()
+        if msg.command:
+            info = self.router.commands.get(msg.command)
+            if info is None:
+                return Outcome([Reply(text=ctx.t("error.unknown_command", command=msg.command))])
+            return info.handler(ctx)
+        if msg.kind is Kind.BUTTON:
+            handler = self.router.for_button(msg.payload)
+            if handler is None:
+                logger.info("Unknown button payload from %s", ctx.key)
+                return Outcome([Reply(text=ctx.t("error.stale_button"))])
+            return handler(ctx)
+        if msg.kind is Kind.ATTACHMENT:
+            return Outcome([Reply(text=ctx.t("error.text_only"))])
+        if not msg.text.strip():
+            return Outcome([Reply(text=ctx.t("error.empty"))])
+        state_handler = self.router.for_state(ctx.state)
+        if state_handler is not None:
+            return state_handler(ctx)
+        if self.router.text_fallback is not None:
+            return self.router.text_fallback(ctx)
+        return Outcome([Reply(text=ctx.t("error.not_understood"))])
+
+    def _save_state(
+        self,
+        session: Session,
+        ctx: Context,
+        loaded: ConversationState,
+        outcome: Outcome,
+        now: datetime,
+    ) -> None:
+        if outcome.next_state is KEEP:
+            state = ctx.state
+            data: dict[str, Any] = outcome.data if outcome.data is not None else ctx.data
+        elif outcome.next_state is None:
+            state, data = "", {}
+        else:
+            state = outcome.next_state
+            data = outcome.data if outcome.data is not None else {}
+        if not loaded.exists and not state:
+            return
+        if loaded.exists and state == loaded.state and data == loaded.data and not state:
+            return
+        ttl = timedelta(hours=self.services.settings.conversation_ttl_hours)
+        key = ctx.key
+        conversations.save(
+            session,
+            channel=key.channel,
+            chat_id=key.chat_id,
+            user_id=key.user_id,
+            loaded=loaded,
+            state=state,
+            data=data,
+            now=now,
+            expires_at=now + ttl if state else None,
+        )
+
+    def _deliveries(
+        self, session: Session, ctx: Context, replies: list[Reply], now: datetime
+    ) -> list[Delivery]:
+        deliveries: list[Delivery] = []
+        own = Address(ctx.key.channel, ctx.key.chat_id)
+        for reply in replies:
+            address = reply.to or own
+            locale = ctx.locale if reply.to is None else ""
+            caps = self.caps.get(address.channel, ChannelCaps())
+            final = reply
+            if reply.buttons and not caps.buttons:
+                buttons = reply.all_buttons()
+                conversations.set_menu(
+                    session,
+                    channel=address.channel,
+                    chat_id=address.chat_id,
+                    labels=[b.label for b in buttons],
+                    payloads=[b.payload for b in buttons],
+                    now=now,
+                )
+                hint = self.services.translations.get(locale or ctx.locale).text("numbered.hint")
+                final = render_numbered(replace(reply, to=None), hint)
+            deliveries.append(Delivery(address, replace(final, to=None), locale or ctx.locale))
+        return deliveries

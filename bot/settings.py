@@ -1,0 +1,122 @@
+"""Configuration from environment variables (and an optional .env file), in one object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES = ("vi", "en")
+KNOWN_CHANNELS = ("telegram", "zalo", "console", "web")
+DEFAULT_DATABASE_URL = "sqlite:///./data/bot.db"
+DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
+    telegram_bot_username: str = ""
+    admins: frozenset[tuple[str, str]] = frozenset()
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    default_locale: str = "vi"
+    invite_ttl_days: int = 7
+    log_max_days_back: int = 60
+    conversation_ttl_hours: int = 24
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        """Tell whether this channel identity is named in BOT_ADMINS."""
+        return (channel, user_id) in self.admins
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines from a .env file; missing file means no values."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = line.split("=", 1)
+        values[name.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _parse_admins(raw: str) -> frozenset[tuple[str, str]]:
+    admins: set[tuple[str, str]] = set()
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        channel, sep, user_id = item.partition(":")
+        if not sep or channel not in KNOWN_CHANNELS or not user_id.strip():
+            raise SettingsError(
+                "BOT_ADMINS", f"'{item}' is not channel:user_id (e.g. telegram:123456789)"
+            )
+        admins.add((channel, user_id.strip()))
+    return frozenset(admins)
+
+
+def _parse_positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(name, f"'{raw}' is not a positive whole number")
+    return int(raw)
+
+
+def _parse_database_url(raw: str) -> str:
+    url = raw.strip() or DEFAULT_DATABASE_URL
+    if not url.startswith(("sqlite", "postgresql", "postgres")):
+        raise SettingsError("DATABASE_URL", f"'{url}' is neither sqlite:/// nor postgresql://")
+    return url
+
+
+def _parse_base_url(raw: str) -> str:
+    url = raw.strip() or DEFAULT_TELEGRAM_API
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError("TELEGRAM_API_BASE_URL", f"'{url}' is not an http(s) URL")
+    return url
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Build Settings from the environment, with .env values as defaults; raise SettingsError."""
+    env: dict[str, str] = read_dotenv(dotenv) if dotenv is not None else {}
+    env.update(os.environ if environ is None else environ)
+    tz_name = env.get("BOT_TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError("BOT_TIMEZONE", f"'{tz_name}' is not a known time zone") from exc
+    locale = env.get("BOT_DEFAULT_LOCALE", "").strip() or "vi"
+    if locale not in SUPPORTED_LOCALES:
+        raise SettingsError("BOT_DEFAULT_LOCALE", f"'{locale}' is not one of vi, en")
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if token and ":" not in token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN", "does not look like <bot id>:<secret>")
+    return Settings(
+        database_url=_parse_database_url(env.get("DATABASE_URL", "")),
+        telegram_bot_token=token,
+        telegram_api_base_url=_parse_base_url(env.get("TELEGRAM_API_BASE_URL", "")),
+        telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
+        admins=_parse_admins(env.get("BOT_ADMINS", "")),
+        timezone=timezone,
+        default_locale=locale,
+        invite_ttl_days=_parse_positive_int(env, "BOT_INVITE_TTL_DAYS", 7),
+        log_max_days_back=_parse_positive_int(env, "BOT_LOG_MAX_DAYS_BACK", 60),
+        conversation_ttl_hours=_parse_positive_int(env, "BOT_CONVERSATION_TTL_HOURS", 24),
+    )

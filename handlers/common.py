@@ -1,0 +1,48 @@
+"""Small helpers shared by the handlers: replies, menus and links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Button, Reply, rows
+from bot.core.roles import RoleName
+
+
+@dataclass
+class BotLinks:
+    """Public names of the bot, filled in when a channel starts (used for invite links)."""
+
+    telegram_username: str = ""
+
+    def telegram_start(self, code: str) -> str:
+        """Return the Telegram deep link that joins with this code, or '' when unknown."""
+        if not self.telegram_username:
+            return ""
+        return f"https://t.me/{self.telegram_username}?start={code}"
+
+
+def say(ctx: Context, key: str, /, **params: object) -> Outcome:
+    """Reply with one localized message and keep the state."""
+    return Outcome([Reply(text=ctx.t(key, **params))])
+
+
+def end(ctx: Context, key: str, /, **params: object) -> Outcome:
+    """Reply with one localized message and end the current flow."""
+    return Outcome([Reply(text=ctx.t(key, **params))], next_state=None)
+
+
+MENU_ITEMS: dict[RoleName, tuple[str, ...]] = {
+    RoleName.RESIDENT: ("faq", "lang", "help"),
+    RoleName.VOLUNTEER: ("log", "mine", "faq", "help"),
+    RoleName.LEADER: ("log", "mine", "invite", "faq", "help"),
+    RoleName.WARD_ADMIN: ("teams", "faq", "help"),
+    RoleName.ADMIN: ("teams", "newteam", "invite", "help"),
+}
+
+
+def main_menu(ctx: Context, commands: set[str]) -> tuple[tuple[Button, ...], ...]:
+    """Return the main-menu buttons for the sender's role (only commands that exist)."""
+    items = [item for item in MENU_ITEMS[ctx.roles.main] if item in commands]
+    return rows(*(Button(ctx.t(f"menu.{item}"), f"menu:{item}") for item in items), per_row=2)

@@ -1,0 +1,211 @@
+"""Start, help, cancel, language, invites and the main menu."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Button, Reply, rows
+from bot.core.roles import Roles
+from bot.core.router import Router
+from handlers.common import BotLinks, end, main_menu, say
+from storage import invites, people, teams
+from storage.invites import RedeemResult
+
+ROLE_KEYS = {"leader": "role.leader", "volunteer": "role.volunteer"}
+
+
+def setup(router: Router) -> None:
+    """Register the core commands and buttons."""
+    router.command("start", lambda ctx: start(ctx, router))
+    router.command("help", lambda ctx: help_(ctx, router))
+    router.command("cancel", cancel)
+    router.command("lang", choose_language)
+    router.command("invite", invite, roles={"leader", "admin", "ward_admin"})
+    router.command("newteam", new_team, roles={"admin"})
+    router.command("teams", list_teams, roles={"admin", "ward_admin"})
+    router.button("lang", set_language)
+    router.button("menu", lambda ctx: open_menu_item(ctx, router))
+
+
+def _commands_for(ctx: Context, router: Router) -> set[str]:
+    return {name for name, info in router.commands.items() if ctx.roles.main in info.roles}
+
+
+def start(ctx: Context, router: Router) -> Outcome:
+    """Join a team with an invite code, or greet the person and show their menu."""
+    code = ctx.msg.args
+    replies: list[Reply] = []
+    if code:
+        replies.append(Reply(text=_redeem(ctx, code)))
+        ctx.roles = _reload_roles(ctx)
+    name = ctx.msg.display_name or ctx.t("start.friend")
+    replies.append(
+        Reply(
+            text=ctx.t(f"start.welcome.{ctx.roles.main}", name=name),
+            buttons=main_menu(ctx, _commands_for(ctx, router)),
+        )
+    )
+    return Outcome(replies, next_state=None)
+
+
+def _reload_roles(ctx: Context) -> Roles:
+    assert ctx.person.id is not None
+    return Roles(
+        is_admin=ctx.roles.is_admin,
+        wards=tuple(people.administered_wards(ctx.session, ctx.person.id)),
+        teams=tuple(people.team_roles(ctx.session, ctx.person.id)),
+    )
+
+
+def _redeem(ctx: Context, code: str) -> str:
+    assert ctx.person.id is not None
+    result, invite = invites.redeem_invite(
+        ctx.session, code=code.strip(), person_id=ctx.person.id, now=ctx.now
+    )
+    if invite is None or result in (RedeemResult.UNKNOWN,):
+        return ctx.t("invite.unknown")
+    if result is RedeemResult.EXPIRED:
+        return ctx.t("invite.expired")
+    if result is RedeemResult.USED:
+        return ctx.t("invite.used")
+    team = teams.get_team(ctx.session, invite.team_id)
+    team_name = team.name if team else "?"
+    if result is RedeemResult.ALREADY:
+        return ctx.t("invite.already", team=team_name)
+    if ctx.msg.display_name and not ctx.person.display_name:
+        ctx.person.display_name = ctx.msg.display_name[:200]
+        ctx.session.add(ctx.person)
+    return ctx.t(
+        "invite.joined", team=team_name, role=ctx.t(ROLE_KEYS.get(invite.role, "role.volunteer"))
+    )
+
+
+def help_(ctx: Context, router: Router) -> Outcome:
+    """Show the help text for the sender's role."""
+    return Outcome(
+        [
+            Reply(
+                text=ctx.t(f"help.{ctx.roles.main}"),
+                buttons=main_menu(ctx, _commands_for(ctx, router)),
+            )
+        ]
+    )
+
+
+def cancel(ctx: Context) -> Outcome:
+    """Leave whatever flow the person is in."""
+    if not ctx.state:
+        return end(ctx, "cancel.nothing")
+    return end(ctx, "cancel.done")
+
+
+def choose_language(ctx: Context) -> Outcome:
+    """Offer the languages as buttons."""
+    buttons = rows(Button("Tiếng Việt", "lang:vi"), Button("English", "lang:en"), per_row=2)
+    return Outcome([Reply(text=ctx.t("lang.choose"), buttons=buttons)])
+
+
+def set_language(ctx: Context) -> Outcome:
+    """Store the chosen language."""
+    choice = ctx.msg.payload.partition(":")[2]
+    if choice not in ("vi", "en"):
+        return say(ctx, "error.stale_button")
+    people.set_locale(ctx.session, ctx.person, choice)
+    ctx.locale = choice
+    return say(ctx, "lang.set")
+
+
+def open_menu_item(ctx: Context, router: Router) -> Outcome:
+    """Run the command a main-menu button names, if the sender may use it."""
+    name = ctx.msg.payload.partition(":")[2]
+    info = router.commands.get(name)
+    if info is None or ctx.roles.main not in info.roles:
+        return say(ctx, "error.stale_button")
+    return info.handler(ctx)
+
+
+def invite(ctx: Context) -> Outcome:
+    """Create an invite code: leaders invite volunteers; admins may invite leaders too.
+
+    Usage: /invite [volunteer|leader] [team id] [uses]
+    """
+    words = ctx.msg.args.split()
+    role = "volunteer"
+    team_id: int | None = None
+    max_uses = 1
+    for word in words:
+        lowered = word.casefold()
+        if lowered in ("leader", "nhomtruong", "totruong"):
+            role = "leader"
+        elif lowered in ("volunteer", "thanhvien", "tinhnguyenvien"):
+            role = "volunteer"
+        elif lowered.startswith("x") and lowered[1:].isdigit():
+            max_uses = max(1, min(int(lowered[1:]), 100))
+        elif word.isdigit():
+            team_id = int(word)
+        else:
+            return say(ctx, "invite.usage")
+    if team_id is None:
+        led = ctx.roles.led_teams()
+        if not led:
+            return say(ctx, "invite.need_team")
+        team_id = led[0]
+    team = teams.get_team(ctx.session, team_id)
+    if team is None or team.id is None:
+        return say(ctx, "invite.no_such_team")
+    if not ctx.roles.can_manage_team(team.id, team.ward_id):
+        return say(ctx, "error.not_allowed")
+    if role == "leader" and not (ctx.roles.is_admin or team.ward_id in ctx.roles.wards):
+        return say(ctx, "invite.leader_needs_admin")
+    created = invites.create_invite(
+        ctx.session,
+        team_id=team.id,
+        role=role,
+        now=ctx.now,
+        ttl=timedelta(days=ctx.settings.invite_ttl_days),
+        max_uses=max_uses,
+        created_by=ctx.person.id,
+    )
+    link = ctx.services.get(BotLinks).telegram_start(created.code)
+    return say(
+        ctx,
+        "invite.created",
+        team=team.name,
+        role=ctx.t(ROLE_KEYS[role]),
+        code=created.code,
+        link=link or ctx.t("invite.no_link"),
+        days=ctx.settings.invite_ttl_days,
+        uses=max_uses,
+    )
+
+
+def new_team(ctx: Context) -> Outcome:
+    """Create a team: /newteam <ward> | <team> | <area>, <area>…"""
+    parts = [part.strip() for part in ctx.msg.args.split("|")]
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return say(ctx, "team.usage")
+    ward_name, team_name = parts[0][:200], parts[1][:200]
+    areas = [a.strip()[:200] for a in parts[2].split(",")] if len(parts) > 2 else []
+    if teams.find_team(ctx.session, ward_name=ward_name, name=team_name) is not None:
+        return say(ctx, "team.exists", team=team_name, ward=ward_name)
+    team = teams.create_team(
+        ctx.session, ward_name=ward_name, name=team_name, areas=areas, now=ctx.now
+    )
+    return say(ctx, "team.created", team=team.name, ward=ward_name, id=team.id)
+
+
+def list_teams(ctx: Context) -> Outcome:
+    """List the teams the sender may see (all for admins, their wards for ward admins)."""
+    wards = {w.id: w.name for w in teams.list_wards(ctx.session)}
+    visible = [
+        t
+        for t in teams.list_teams(ctx.session)
+        if ctx.roles.is_admin or t.ward_id in ctx.roles.wards
+    ]
+    if not visible:
+        return say(ctx, "team.none")
+    lines = [ctx.t("team.list_header")]
+    lines += [f"#{t.id} · {t.name} · {wards.get(t.ward_id, '?')}" for t in visible[:50]]
+    return Outcome([Reply(text="\n".join(lines))])

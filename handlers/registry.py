@@ -1,0 +1,13 @@
+"""Builds the router from every feature module, in priority order."""
+
+from __future__ import annotations
+
+from bot.core.router import Router
+from handlers import core
+
+
+def build_router() -> Router:
+    """Return a router with every feature registered."""
+    router = Router()
+    core.setup(router)
+    return router

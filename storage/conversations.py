@@ -1,0 +1,131 @@
+"""Conversation state and update de-duplication, saved with optimistic concurrency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from storage.dialect import insert_ignore
+from storage.models import ChatMenu, Conversation, ProcessedUpdate
+
+
+class StateConflict(RuntimeError):
+    """Another worker saved this conversation first; reload and retry."""
+
+
+@dataclass
+class ConversationState:
+    """A loaded conversation: where the user stands, with the version it was read at."""
+
+    state: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+    exists: bool = False
+    expires_at: datetime | None = None
+
+
+def mark_processed(session: Session, *, channel: str, update_id: str, now: datetime) -> bool:
+    """Record an update id; return False when it was already processed."""
+    return insert_ignore(
+        session,
+        ProcessedUpdate,
+        {"channel": channel, "update_id": update_id, "received_at": now},
+    )
+
+
+def load(session: Session, *, channel: str, chat_id: str, user_id: str) -> ConversationState:
+    """Load the conversation row of one user in one chat, or an empty state."""
+    row = session.get(Conversation, (channel, chat_id, user_id))
+    if row is None:
+        return ConversationState()
+    return ConversationState(
+        state=row.state,
+        data=dict(row.data or {}),
+        version=row.version,
+        exists=True,
+        expires_at=row.expires_at,
+    )
+
+
+def save(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: str,
+    user_id: str,
+    loaded: ConversationState,
+    state: str,
+    data: dict[str, Any],
+    now: datetime,
+    expires_at: datetime | None,
+) -> None:
+    """Save the new state if nobody else changed it since it was loaded; else StateConflict."""
+    values = {
+        "state": state,
+        "data": data,
+        "updated_at": now,
+        "expires_at": expires_at,
+        "version": loaded.version + 1,
+    }
+    if not loaded.exists:
+        key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+        if not insert_ignore(session, Conversation, {**key, **values}):
+            raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} appeared meanwhile")
+        return
+    statement = (
+        update(Conversation)
+        .where(
+            col(Conversation.channel) == channel,
+            col(Conversation.chat_id) == chat_id,
+            col(Conversation.user_id) == user_id,
+            col(Conversation.version) == loaded.version,
+        )
+        .values(**values)
+    )
+    result = session.execute(statement)
+    if getattr(result, "rowcount", 0) != 1:
+        raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} changed meanwhile")
+
+
+def set_menu(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: str,
+    labels: list[str],
+    payloads: list[str],
+    now: datetime,
+) -> None:
+    """Remember the numbered options last shown in a chat without buttons."""
+    row = session.get(ChatMenu, (channel, chat_id))
+    if row is None:
+        session.add(
+            ChatMenu(
+                channel=channel, chat_id=chat_id, labels=labels, payloads=payloads, updated_at=now
+            )
+        )
+    else:
+        row.labels, row.payloads, row.updated_at = labels, payloads, now
+        session.add(row)
+
+
+def get_menu(session: Session, *, channel: str, chat_id: str) -> ChatMenu | None:
+    """Return the numbered options last shown in a chat, if any."""
+    return session.get(ChatMenu, (channel, chat_id))
+
+
+def purge_processed(session: Session, *, before: datetime) -> int:
+    """Forget processed update ids older than a moment; return how many were removed."""
+    result = session.execute(
+        delete(ProcessedUpdate).where(col(ProcessedUpdate.received_at) < before)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def all_states(session: Session) -> list[Conversation]:
+    """Return every stored conversation (tests and diagnostics)."""
+    return list(session.exec(select(Conversation)).all())

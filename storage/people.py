@@ -1,0 +1,94 @@
+"""People, their channel identities and their roles in teams and wards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Identity, Membership, Person, Team, WardAdmin
+
+
+@dataclass(frozen=True)
+class TeamRole:
+    """A person's role in one team, with the team's ward."""
+
+    team_id: int
+    team_name: str
+    ward_id: int
+    role: str
+
+
+def find_identity(session: Session, *, channel: str, user_id: str) -> Identity | None:
+    """Return the identity of a channel account, if known."""
+    statement = select(Identity).where(
+        col(Identity.channel) == channel, col(Identity.user_id) == user_id
+    )
+    return session.exec(statement).first()
+
+
+def ensure_person(
+    session: Session, *, channel: str, user_id: str, chat_id: str, now: datetime
+) -> Person:
+    """Return the person behind a channel account, creating both on first contact."""
+    identity = find_identity(session, channel=channel, user_id=user_id)
+    if identity is not None:
+        person = session.get(Person, identity.person_id)
+        if person is not None:
+            if identity.chat_id != chat_id and chat_id:
+                identity.chat_id = chat_id
+                session.add(identity)
+            return person
+    person = Person(created_at=now)
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    session.add(
+        Identity(
+            person_id=person.id, channel=channel, user_id=user_id, chat_id=chat_id, created_at=now
+        )
+    )
+    session.flush()
+    return person
+
+
+def identities_of(session: Session, person_id: int) -> list[Identity]:
+    """Return every channel account of a person."""
+    return list(session.exec(select(Identity).where(col(Identity.person_id) == person_id)).all())
+
+
+def team_roles(session: Session, person_id: int) -> list[TeamRole]:
+    """Return the active team roles of a person, leaders first."""
+    statement = (
+        select(Membership, Team)
+        .join(Team, col(Team.id) == col(Membership.team_id))
+        .where(col(Membership.person_id) == person_id, col(Membership.active).is_(True))
+    )
+    roles = [
+        TeamRole(team_id=team.id or 0, team_name=team.name, ward_id=team.ward_id, role=m.role)
+        for m, team in session.exec(statement).all()
+    ]
+    return sorted(roles, key=lambda r: (r.role != "leader", r.team_id))
+
+
+def administered_wards(session: Session, person_id: int) -> list[int]:
+    """Return the ids of the wards a person administers."""
+    statement = select(WardAdmin.ward_id).where(col(WardAdmin.person_id) == person_id)
+    return list(session.exec(statement).all())
+
+
+def set_locale(session: Session, person: Person, locale: str) -> None:
+    """Store a person's language."""
+    person.locale = locale
+    session.add(person)
+
+
+def team_members(session: Session, team_id: int, *, role: str | None = None) -> list[Membership]:
+    """Return the active memberships of a team, optionally of one role."""
+    statement = select(Membership).where(
+        col(Membership.team_id) == team_id, col(Membership.active).is_(True)
+    )
+    if role is not None:
+        statement = statement.where(col(Membership.role) == role)
+    return list(session.exec(statement).all())

@@ -1,0 +1,7 @@
+"""Imports every table module so SQLModel.metadata knows the whole schema."""
+
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,87 @@
+"""Wards, teams and the areas teams cover."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Area, Team, Ward
+
+
+def get_or_create_ward(session: Session, *, name: str, now: datetime) -> Ward:
+    """Return the ward with this name, creating it if needed."""
+    ward = session.exec(select(Ward).where(col(Ward.name) == name)).first()
+    if ward is None:
+        ward = Ward(name=name, created_at=now)
+        session.add(ward)
+        session.flush()
+    return ward
+
+
+def create_team(
+    session: Session, *, ward_name: str, name: str, areas: list[str], now: datetime
+) -> Team:
+    """Create a team in a ward (created if new), with its named areas."""
+    ward = get_or_create_ward(session, name=ward_name, now=now)
+    assert ward.id is not None
+    team = Team(ward_id=ward.id, name=name, created_at=now)
+    session.add(team)
+    session.flush()
+    assert team.id is not None
+    for area in dict.fromkeys(a.strip() for a in areas if a.strip()):
+        session.add(Area(team_id=team.id, name=area))
+    session.flush()
+    return team
+
+
+def find_team(session: Session, *, ward_name: str, name: str) -> Team | None:
+    """Return the team with this name in this ward, if any."""
+    statement = (
+        select(Team)
+        .join(Ward, col(Ward.id) == col(Team.ward_id))
+        .where(col(Ward.name) == ward_name, col(Team.name) == name)
+    )
+    return session.exec(statement).first()
+
+
+def get_team(session: Session, team_id: int) -> Team | None:
+    """Return a team by id."""
+    return session.get(Team, team_id)
+
+
+def get_ward(session: Session, ward_id: int) -> Ward | None:
+    """Return a ward by id."""
+    return session.get(Ward, ward_id)
+
+
+def areas_of(session: Session, team_id: int) -> list[Area]:
+    """Return the areas of a team in the order they were added."""
+    statement = select(Area).where(col(Area.team_id) == team_id).order_by(col(Area.id))
+    return list(session.exec(statement).all())
+
+
+def add_area(session: Session, *, team_id: int, name: str) -> Area:
+    """Add an area to a team (or return the existing one with that name)."""
+    existing = session.exec(
+        select(Area).where(col(Area.team_id) == team_id, col(Area.name) == name)
+    ).first()
+    if existing is not None:
+        return existing
+    area = Area(team_id=team_id, name=name)
+    session.add(area)
+    session.flush()
+    return area
+
+
+def list_teams(session: Session, *, ward_id: int | None = None) -> list[Team]:
+    """Return all teams, or those of one ward."""
+    statement = select(Team).order_by(col(Team.id))
+    if ward_id is not None:
+        statement = statement.where(col(Team.ward_id) == ward_id)
+    return list(session.exec(statement).all())
+
+
+def list_wards(session: Session) -> list[Ward]:
+    """Return all wards."""
+    return list(session.exec(select(Ward).order_by(col(Ward.id))).all())
