@@ -8,7 +8,7 @@ from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
 from bot.core.roles import Roles
-from bot.core.router import Router
+from bot.core.router import Handler, Router
 from handlers.common import BotLinks, end, main_menu, say
 from storage import invites, people, teams
 from storage.invites import RedeemResult
@@ -26,7 +26,18 @@ def setup(router: Router) -> None:
     router.command("newteam", new_team, roles={"admin"})
     router.command("teams", list_teams, roles={"admin", "ward_admin"})
     router.button("lang", set_language)
+    router.button("team", _admin_only(team_button))
+    router.state("team", _admin_only(team_step))
     router.button("menu", lambda ctx: open_menu_item(ctx, router))
+
+
+def _admin_only(handler: Handler) -> Handler:
+    def guarded(ctx: Context) -> Outcome:
+        if not ctx.roles.is_admin:
+            return end(ctx, "error.not_allowed")
+        return handler(ctx)
+
+    return guarded
 
 
 def _commands_for(ctx: Context, router: Router) -> set[str]:
@@ -182,18 +193,71 @@ def invite(ctx: Context) -> Outcome:
 
 
 def new_team(ctx: Context) -> Outcome:
-    """Create a team: /newteam <ward> | <team> | <area>, <area>…"""
+    """Create a team in one line (/newteam <ward> | <team> | <areas>) or step by step."""
+    if not ctx.msg.args:
+        return Outcome([Reply(text=ctx.t("team.ask_ward"))], next_state="team.ward", data={})
     parts = [part.strip() for part in ctx.msg.args.split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1]:
         return say(ctx, "team.usage")
-    ward_name, team_name = parts[0][:200], parts[1][:200]
     areas = [a.strip()[:200] for a in parts[2].split(",")] if len(parts) > 2 else []
+    return _confirm_team(ctx, {"ward": parts[0][:200], "name": parts[1][:200], "areas": areas})
+
+
+def team_step(ctx: Context) -> Outcome:
+    """Store one answer of the step-by-step team creation and ask the next question."""
+    answer = ctx.msg.text.strip()[:200]
+    data = dict(ctx.data)
+    if ctx.state == "team.ward":
+        data["ward"] = answer
+        return Outcome([Reply(text=ctx.t("team.ask_name"))], next_state="team.name", data=data)
+    if ctx.state == "team.name":
+        data["name"] = answer
+        skip = rows(Button(ctx.t("team.no_areas"), "team:noareas"))
+        return Outcome(
+            [Reply(text=ctx.t("team.ask_areas"), buttons=skip)], next_state="team.areas", data=data
+        )
+    if ctx.state == "team.areas":
+        data["areas"] = [a.strip()[:200] for a in ctx.msg.text.split(",") if a.strip()]
+        return _confirm_team(ctx, data)
+    return say(ctx, "team.press_button")
+
+
+def _confirm_team(ctx: Context, data: dict[str, object]) -> Outcome:
+    areas = data.get("areas") or []
+    assert isinstance(areas, list)
+    text = ctx.t(
+        "team.confirm",
+        ward=data["ward"],
+        team=data["name"],
+        areas=", ".join(str(a) for a in areas) or "—",
+    )
+    buttons = rows(
+        Button(ctx.t("button.confirm"), "team:ok"),
+        Button(ctx.t("button.cancel"), "team:no"),
+        per_row=2,
+    )
+    return Outcome([Reply(text=text, buttons=buttons)], next_state="team.confirm", data=data)
+
+
+def team_button(ctx: Context) -> Outcome:
+    """Handle the buttons of team creation: skip areas, confirm, cancel."""
+    action = ctx.msg.payload.partition(":")[2]
+    if not ctx.state.startswith("team."):
+        return say(ctx, "error.stale_button")
+    if action == "noareas" and ctx.state == "team.areas":
+        return _confirm_team(ctx, {**ctx.data, "areas": []})
+    if action == "no":
+        return end(ctx, "cancel.done")
+    if action != "ok" or ctx.state != "team.confirm":
+        return say(ctx, "error.stale_button")
+    ward_name, team_name = str(ctx.data.get("ward", "")), str(ctx.data.get("name", ""))
     if teams.find_team(ctx.session, ward_name=ward_name, name=team_name) is not None:
-        return say(ctx, "team.exists", team=team_name, ward=ward_name)
+        return end(ctx, "team.exists", team=team_name, ward=ward_name)
+    areas = [str(a) for a in ctx.data.get("areas") or []]
     team = teams.create_team(
         ctx.session, ward_name=ward_name, name=team_name, areas=areas, now=ctx.now
     )
-    return say(ctx, "team.created", team=team.name, ward=ward_name, id=team.id)
+    return end(ctx, "team.created", team=team.name, ward=ward_name, id=team.id)
 
 
 def list_teams(ctx: Context) -> Outcome:
