@@ -14,6 +14,8 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     sa_table: Table = table.__table__
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(sa_table).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    first_key = next(iter(sa_table.primary_key.columns))
+    statement = (
+        builder(sa_table).values(**values).on_conflict_do_nothing().returning(first_key)
+    )
+    return session.execute(statement).first() is not None

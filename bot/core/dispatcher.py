@@ -195,6 +195,8 @@ class Dispatcher:
             info = self.router.commands.get(msg.command)
             if info is None:
                 return Outcome([Reply(text=ctx.t("error.unknown_command", command=msg.command))])
+            if not ctx.roles.may(info.roles):
+                return Outcome([Reply(text=ctx.t("error.not_allowed"))])
             return info.handler(ctx)
         if msg.kind is Kind.BUTTON:
             handler = self.router.for_button(msg.payload)

@@ -39,6 +39,20 @@ class Roles:
             return RoleName.VOLUNTEER
         return RoleName.RESIDENT
 
+    def names(self) -> set[str]:
+        """Return every role this person holds (everyone is also a resident)."""
+        held = {RoleName.RESIDENT.value}
+        if self.is_admin:
+            held.add(RoleName.ADMIN.value)
+        if self.wards:
+            held.add(RoleName.WARD_ADMIN.value)
+        held.update(t.role for t in self.teams)
+        return held
+
+    def may(self, allowed: frozenset[str]) -> bool:
+        """Tell whether any held role is allowed; admins may do everything."""
+        return self.is_admin or bool(self.names() & allowed)
+
     @property
     def is_member(self) -> bool:
         """Tell whether the person volunteers or leads in any team."""
