@@ -41,7 +41,7 @@ def _admin_only(handler: Handler) -> Handler:
 
 
 def _commands_for(ctx: Context, router: Router) -> set[str]:
-    return {name for name, info in router.commands.items() if ctx.roles.main in info.roles}
+    return {name for name, info in router.commands.items() if ctx.roles.may(info.roles)}
 
 
 def start(ctx: Context, router: Router) -> Outcome:
@@ -132,7 +132,7 @@ def open_menu_item(ctx: Context, router: Router) -> Outcome:
     """Run the command a main-menu button names, if the sender may use it."""
     name = ctx.msg.payload.partition(":")[2]
     info = router.commands.get(name)
-    if info is None or ctx.roles.main not in info.roles:
+    if info is None or not ctx.roles.may(info.roles):
         return say(ctx, "error.stale_button")
     return info.handler(ctx)
 
