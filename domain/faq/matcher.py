@@ -1,0 +1,297 @@
+"""Typo-tolerant matcher from a resident's question to an FAQ topic key."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from domain.faq.bm25 import Bm25
+from domain.faq.knowledge import DICTIONARY_FILE, load_knowledge
+from domain.faq.normalize import (
+    Dictionary,
+    Normalized,
+    Normalizer,
+    load_dictionary,
+    surface_vocabulary,
+)
+
+Decision = Literal["answer", "suggest", "unknown"]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Outcome of matching one question."""
+
+    decision: Decision
+    key: str | None
+    score: float
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Features:
+    """Similarity of a question to one topic, each in 0..1."""
+
+    word: float
+    topic: float
+    chars: float
+    fuzzy: float
+    accent: float
+    answer: float
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Weights and thresholds of the matcher."""
+
+    word: float = 0.45
+    topic: float = 0.15
+    chars: float = 0.2
+    fuzzy: float = 0.2
+    accent: float = 0.08
+    answer_text: float = 0.0
+    answer: float = 0.45
+    margin: float = 0.06
+    suggest: float = 0.3
+    coverage: float = 0.5
+    suggest_ratio: float = 0.7
+    strict_accents: bool = True
+
+    def combine(self, features: Features) -> float:
+        """Return the weighted confidence for one topic."""
+        return (
+            self.word * features.word
+            + self.topic * features.topic
+            + self.chars * features.chars
+            + self.fuzzy * features.fuzzy
+            + self.accent * features.accent
+            + self.answer_text * features.answer
+        )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A normalised question with its coverage and per-topic features."""
+
+    norm: Normalized
+    coverage: float
+    features: Mapping[str, Features]
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One indexed phrasing (title or example) of a topic."""
+
+    key: str
+    norm: Normalized
+
+
+def _word_terms(words: Sequence[str]) -> list[str]:
+    """Return unigrams and adjacent bigrams."""
+    return [*words, *(f"{a}_{b}" for a, b in pairwise(words))]
+
+
+def _char_terms(words: Sequence[str]) -> list[str]:
+    """Return character trigrams of each word, with word boundaries."""
+    grams: list[str] = []
+    for word in words:
+        padded = f"#{word}#"
+        grams.extend(padded[i : i + 3] for i in range(max(1, len(padded) - 2)))
+    return grams
+
+
+class _Index:
+    """Everything built once from the phrasings; replaced as a whole on updates."""
+
+    def __init__(
+        self,
+        phrasings: Sequence[tuple[str, str]],
+        base: Normalizer,
+        answers: Mapping[str, str],
+    ) -> None:
+        """Normalise the phrasings and build the BM25 indexes."""
+        vocabulary = surface_vocabulary((text for _, text in phrasings), base.dictionary)
+        self.normalizer = base.with_vocabulary(vocabulary)
+        normalised = (_Phrase(key, self.normalizer.normalize(text)) for key, text in phrasings)
+        self.phrases = [phrase for phrase in normalised if phrase.norm.content]
+        self.keys = sorted({phrase.key for phrase in self.phrases})
+        self.words = Bm25([_word_terms(phrase.norm.content) for phrase in self.phrases])
+        self.chars = Bm25([_char_terms(phrase.norm.content) for phrase in self.phrases])
+        merged: dict[str, list[str]] = {key: [] for key in self.keys}
+        marks: dict[str, set[str]] = {key: set() for key in self.keys}
+        accents: dict[str, set[str]] = {}
+        for phrase in self.phrases:
+            merged[phrase.key].extend(_word_terms(phrase.norm.content))
+            marks[phrase.key].update(phrase.norm.marks)
+            for word, mark in zip(phrase.norm.content, phrase.norm.content_marks, strict=True):
+                if mark is not None:
+                    accents.setdefault(word, set()).add(mark)
+        self.topics = Bm25([merged[key] for key in self.keys])
+        self.marks = {key: frozenset(value) for key, value in marks.items()}
+        self.accents = {word: frozenset(value) for word, value in accents.items()}
+        self.texts = [phrase.norm.text for phrase in self.phrases]
+        self.answers = Bm25(
+            [
+                _word_terms(self.normalizer.normalize(answers.get(key, "")).content)
+                for key in self.keys
+            ]
+        )
+
+    def compatible(self, word: str, mark: str | None) -> bool:
+        """Tell whether a typed word can match the indexed word (same accents if both have them)."""
+        if mark is None or word not in self.accents:
+            return True
+        return mark in self.accents[word]
+
+    def best_per_key(self, scores: Mapping[int, float], ideal: float) -> dict[str, float]:
+        """Return each topic's best document score, divided by the ideal score."""
+        best: dict[str, float] = {}
+        for doc, value in scores.items():
+            key = self.phrases[doc].key
+            best[key] = max(best.get(key, 0.0), min(1.0, value / ideal))
+        return best
+
+    def per_key(self, bm25: Bm25, terms: Sequence[str], ideal: float) -> dict[str, float]:
+        """Return the score of each per-topic document, divided by the ideal score."""
+        return {
+            self.keys[doc]: min(1.0, value / ideal) for doc, value in bm25.scores(terms).items()
+        }
+
+
+class FaqMatcher:
+    """Ranks FAQ topics with BM25 over words and character trigrams plus fuzzy matching."""
+
+    def __init__(
+        self,
+        phrasings: Sequence[tuple[str, str]],
+        dictionary: Dictionary,
+        tuning: Tuning | None = None,
+        answers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Build the index from (key, text) phrasings and optional answer texts."""
+        self.tuning = tuning or Tuning()
+        self._base = Normalizer(dictionary)
+        self._phrasings = list(phrasings)
+        self._answers = dict(answers or {})
+        self._lock = threading.Lock()
+        self._index = _Index(self._phrasings, self._base, self._answers)
+
+    @classmethod
+    def from_dir(cls, path: Path, tuning: Tuning | None = None) -> FaqMatcher:
+        """Build a matcher from locales/faq: titles and examples of every language."""
+        knowledge = load_knowledge(path)
+        phrasings: list[tuple[str, str]] = []
+        answers: dict[str, str] = {}
+        for entries in knowledge.values():
+            for entry in entries.values():
+                phrasings.append((entry.key, entry.title))
+                phrasings.extend((entry.key, example) for example in entry.examples)
+                answers[entry.key] = f"{answers.get(entry.key, '')}\n{entry.answer}"
+        return cls(phrasings, load_dictionary(path / DICTIONARY_FILE), tuning, answers)
+
+    def keys(self) -> list[str]:
+        """Return the known topic keys, sorted."""
+        return list(self._index.keys)
+
+    def add_phrasing(self, key: str, text: str) -> None:
+        """Attach a new phrasing to an existing topic; it is used from the next match on."""
+        if key not in self._index.keys:
+            raise KeyError(key)
+        if not text.strip():
+            return
+        with self._lock:
+            self._phrasings.append((key, text))
+            self._index = _Index(self._phrasings, self._base, self._answers)
+
+    def analyse(self, question: str) -> Analysis:
+        """Normalise a question and compute its features against every candidate topic."""
+        index = self._index
+        norm = index.normalizer.normalize(question)
+        words = norm.content
+        if not words:
+            return Analysis(norm, 0.0, {})
+        if self.tuning.strict_accents:
+            usable = [
+                word if index.compatible(word, mark) else ""
+                for word, mark in zip(words, norm.content_marks, strict=True)
+            ]
+        else:
+            usable = list(words)
+        terms = [term for term in _word_terms(usable) if term and not term.startswith("_")]
+        terms = [term for term in terms if not term.endswith("_")]
+        all_terms = _word_terms(words)
+        word_ideal = index.words.ideal(all_terms)
+        best_word = index.best_per_key(index.words.scores(terms), word_ideal)
+        char_terms = _char_terms([word for word in usable if word])
+        char_ideal = index.chars.ideal(_char_terms(words))
+        best_char = index.best_per_key(index.chars.scores(char_terms), char_ideal)
+        topic = index.per_key(index.topics, terms, index.topics.ideal(all_terms))
+        answer = index.per_key(index.answers, terms, index.answers.ideal(all_terms))
+        best_fuzzy: dict[str, float] = {}
+        for _, value, doc in process.extract(
+            norm.text, index.texts, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=50
+        ):
+            key = index.phrases[doc].key
+            best_fuzzy[key] = max(best_fuzzy.get(key, 0.0), value / 100)
+        features: dict[str, Features] = {}
+        for key in set(best_word) | set(best_char) | set(best_fuzzy):
+            accent = len(norm.marks & index.marks[key]) / len(norm.marks) if norm.marks else 0.0
+            features[key] = Features(
+                best_word.get(key, 0.0),
+                topic.get(key, 0.0),
+                best_char.get(key, 0.0),
+                best_fuzzy.get(key, 0.0),
+                accent,
+                answer.get(key, 0.0),
+            )
+        known = sum(index.words.idf(word) for word in usable if word and index.words.known(word))
+        total = sum(index.words.idf(word) for word in words)
+        return Analysis(norm, known / total, features)
+
+    def rank(self, question: str) -> list[tuple[str, float]]:
+        """Return every candidate topic with its confidence, best first."""
+        return self._ranked(self.analyse(question))
+
+    def _ranked(self, analysis: Analysis) -> list[tuple[str, float]]:
+        """Combine the features of an analysis into sorted confidences."""
+        combine = self.tuning.combine
+        ranked = [(key, min(1.0, combine(value))) for key, value in analysis.features.items()]
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        return ranked
+
+    def match(self, question: str) -> MatchResult:
+        """Decide whether to answer, suggest topics, or admit the question is unknown."""
+        analysis = self.analyse(question)
+        ranked = self._ranked(analysis)
+        if not ranked:
+            return MatchResult("unknown", None, 0.0, ())
+        tuning = self.tuning
+        best_key, best = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if (
+            best >= tuning.answer
+            and best - second >= tuning.margin
+            and analysis.coverage >= tuning.coverage
+        ):
+            return MatchResult("answer", best_key, best, ())
+        if best >= tuning.suggest:
+            floor = best * tuning.suggest_ratio
+            keys = tuple(key for key, value in ranked[:3] if value >= floor)
+            return MatchResult("suggest", None, best, keys)
+        return MatchResult("unknown", None, best, ())
+
+
+def match_as_json(matcher: FaqMatcher, question: str) -> dict[str, object]:
+    """Return a match as plain JSON data: key (or None), score rounded to 3, suggestions."""
+    result = matcher.match(question)
+    return {
+        "key": result.key,
+        "score": round(result.score, 3),
+        "suggestions": list(result.suggestions),
+    }
