@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401
+import storage.models
+import storage.session_models  # noqa: F401
 
 metadata = SQLModel.metadata

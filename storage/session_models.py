@@ -1,0 +1,57 @@
+"""Tables for logged assistance sessions, their per-service lines and the edit audit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from storage.models import utc_column
+
+
+class AssistSession(SQLModel, table=True):
+    """One assistance session a volunteer logged (the day it happened, apart from when received)."""
+
+    __tablename__ = "assist_session"
+    __table_args__ = (
+        Index("ix_assist_session_team_day", "team_id", "day"),
+        Index("ix_assist_session_person_day", "person_id", "day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    team_id: int = Field(foreign_key="team.id")
+    area_id: int | None = Field(default=None, foreign_key="area.id")
+    day: date
+    received_at: datetime = utc_column()
+    minutes: int = 0
+    channel: str = Field(default="", max_length=16)
+    note: str = Field(default="", max_length=1000)
+    out_of_hours: bool = False
+    day_kind: str = Field(default="workday", max_length=8)
+
+
+class AssistItem(SQLModel, table=True):
+    """People helped with one service in a session, how many succeeded, and why not."""
+
+    __tablename__ = "assist_item"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="assist_session.id", index=True, ondelete="CASCADE")
+    service: str = Field(max_length=32, index=True)
+    people: int = 0
+    succeeded: int = 0
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed or deleted a session record, when, and the record before and after."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(index=True)
+    actor_person_id: int = Field(foreign_key="person.id")
+    action: str = Field(max_length=16)
+    at: datetime = utc_column()
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
