@@ -2,7 +2,9 @@
 
 from sqlmodel import SQLModel
 
+import storage.links
 import storage.models
+import storage.question_models
 import storage.session_models  # noqa: F401
 
 metadata = SQLModel.metadata
