@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from bot.core.context import Context, Services
+from bot.core.flood import FloodGuard, Verdict
 from bot.core.flow import KEEP, Outcome, UserFacingError
 from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
 from bot.core.numbered import map_choice, render_numbered
@@ -62,7 +62,8 @@ class Dispatcher:
         self.services = services
         self.caps: dict[str, ChannelCaps] = {}
         self.senders: dict[str, Sender] = {}
-        self.observers: list[Callable[[Incoming, list[Delivery]], Awaitable[None]]] = []
+        self.flood = FloodGuard()
+        self._handled = 0
         self._locks: weakref.WeakValueDictionary[ChatKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -82,6 +83,17 @@ class Dispatcher:
 
     async def handle(self, msg: Incoming) -> list[Delivery]:
         """Process one update (in order per chat) and send its replies; return the deliveries."""
+        verdict = self.flood.check(msg.key, self.services.clock.now())
+        if verdict is not Verdict.ALLOW:
+            logger.warning("Flood control: %s update %s not handled", msg.key, msg.update_id)
+            if verdict is Verdict.DROP:
+                return []
+            notice = [self._apology(msg, "error.flood")]
+            await self.deliver(notice)
+            return notice
+        self._handled += 1
+        if self._handled % 10_000 == 0:
+            self.flood.forget_idle(self.services.clock.now())
         async with self._lock(msg.key):
             deliveries = await self._process_with_retry(msg)
         await self.deliver(deliveries)

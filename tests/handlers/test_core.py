@@ -227,3 +227,20 @@ async def test_channel_without_buttons_gets_numbered_options(harness: Harness, a
     await user.say("/lang")
     await user.say("tieng viet")
     assert user.text() == vi(app, "lang.set")
+
+
+async def test_flood_control_sends_one_polite_notice(
+    harness: Harness, app: App, clock: FixedClock
+) -> None:
+    user = harness.user("fast")
+    answered = 0
+    notices = 0
+    for _ in range(30):
+        replies = await user.say("/cancel")
+        answered += sum(1 for d in replies if d.reply.text == vi(app, "cancel.nothing"))
+        notices += sum(1 for d in replies if d.reply.text == vi(app, "error.flood"))
+    assert (answered, notices) == (20, 1)
+    other = harness.user("calm")
+    assert await other.say("/cancel")
+    clock.advance(timedelta(seconds=11))
+    assert user.texts() == [] and await user.say("/cancel")
