@@ -36,6 +36,7 @@ class Settings:
     invite_ttl_days: int = 7
     log_max_days_back: int = 60
     conversation_ttl_hours: int = 24
+    question_retention_days: int = 90
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -119,4 +120,5 @@ def load_settings(
         invite_ttl_days=_parse_positive_int(env, "BOT_INVITE_TTL_DAYS", 7),
         log_max_days_back=_parse_positive_int(env, "BOT_LOG_MAX_DAYS_BACK", 60),
         conversation_ttl_hours=_parse_positive_int(env, "BOT_CONVERSATION_TTL_HOURS", 24),
+        question_retention_days=_parse_positive_int(env, "BOT_QUESTION_RETENTION_DAYS", 90),
     )

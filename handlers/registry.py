@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.core.router import Router
 from handlers import core
+from handlers import privacy
 
 
 def build_router() -> Router:
     """Return a router with every feature registered."""
     router = Router()
     core.setup(router)
+    privacy.setup(router)
     return router

@@ -2,8 +2,8 @@
 
 from sqlmodel import SQLModel
 
-import storage.links
 import storage.models
+import storage.privacy
 import storage.question_models
 import storage.session_models  # noqa: F401
 

@@ -1,0 +1,93 @@
+"""Privacy: the notice, forgetting a resident, and a volunteer's export of their own records."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Button, Document, Reply, rows
+from bot.core.router import Router
+from domain.services import default_catalogue
+from handlers.common import end, say
+from storage import privacy, sessions, teams
+
+
+def setup(router: Router) -> None:
+    """Register /privacy, /forgetme and /export."""
+    router.command("privacy", show_notice)
+    router.command("forgetme", ask_forget)
+    router.command("export", export_records, roles={"volunteer", "leader"})
+    router.button("forget", confirm_forget)
+
+
+def notice_once(ctx: Context) -> Reply | None:
+    """Return the short privacy notice the first time something personal is about to be kept."""
+    assert ctx.person.id is not None
+    if privacy.notice_shown(ctx.session, ctx.person.id):
+        return None
+    privacy.mark_notice_shown(ctx.session, ctx.person.id, ctx.now)
+    return Reply(text=ctx.t("privacy.short"))
+
+
+def show_notice(ctx: Context) -> Outcome:
+    """Explain what the bot keeps, for how long, and how to have it deleted."""
+    assert ctx.person.id is not None
+    privacy.mark_notice_shown(ctx.session, ctx.person.id, ctx.now)
+    return say(ctx, "privacy.full", days=ctx.settings.question_retention_days)
+
+
+def ask_forget(ctx: Context) -> Outcome:
+    """Ask for confirmation before deleting everything kept about a resident."""
+    assert ctx.person.id is not None
+    if privacy.has_work_records(ctx.session, ctx.person.id):
+        return say(ctx, "privacy.forget_member")
+    buttons = rows(
+        Button(ctx.t("privacy.forget_yes"), "forget:yes"),
+        Button(ctx.t("button.cancel"), "forget:no"),
+        per_row=2,
+    )
+    return Outcome([Reply(text=ctx.t("privacy.forget_ask"), buttons=buttons)], next_state=None)
+
+
+def confirm_forget(ctx: Context) -> Outcome:
+    """Delete the resident's identity, questions and conversations once confirmed."""
+    assert ctx.person.id is not None
+    if ctx.msg.payload != "forget:yes":
+        return end(ctx, "cancel.done")
+    if privacy.has_work_records(ctx.session, ctx.person.id):
+        return say(ctx, "privacy.forget_member")
+    text = ctx.t("privacy.forgotten")
+    privacy.forget_person(ctx.session, ctx.person.id)
+    return Outcome([Reply(text=text)])
+
+
+def export_records(ctx: Context) -> Outcome:
+    """Send the volunteer their own records as a CSV file."""
+    assert ctx.person.id is not None
+    records = sessions.recent_sessions(ctx.session, person_id=ctx.person.id, limit=100_000)
+    catalogue = default_catalogue()
+    area_names: dict[int, str] = {}
+    for team_id in {r.team_id for r in records}:
+        area_names.update({a.id or 0: a.name for a in teams.areas_of(ctx.session, team_id)})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "day", "service", "people", "succeeded", "minutes", "area", "note"])
+    for record in sorted(records, key=lambda r: (r.day, r.id)):
+        for item in record.items:
+            writer.writerow(
+                [
+                    record.id,
+                    record.day.isoformat(),
+                    catalogue.label(item.service, ctx.locale),
+                    item.people,
+                    item.succeeded,
+                    record.minutes,
+                    area_names.get(record.area_id or 0, ""),
+                    record.note,
+                ]
+            )
+    content = buffer.getvalue().encode("utf-8-sig")
+    caption = ctx.t("privacy.export_caption", count=len(records))
+    return Outcome([Reply(document=Document("my-records.csv", content, caption))])
