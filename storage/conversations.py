@@ -39,15 +39,22 @@ def mark_processed(session: Session, *, channel: str, update_id: str, now: datet
 
 def load(session: Session, *, channel: str, chat_id: str, user_id: str) -> ConversationState:
     """Load the conversation row of one user in one chat, or an empty state."""
-    row = session.get(Conversation, (channel, chat_id, user_id))
+    statement = select(
+        col(Conversation.state),
+        col(Conversation.data),
+        col(Conversation.version),
+        col(Conversation.expires_at),
+    ).where(
+        col(Conversation.channel) == channel,
+        col(Conversation.chat_id) == chat_id,
+        col(Conversation.user_id) == user_id,
+    )
+    row = session.execute(statement).first()
     if row is None:
         return ConversationState()
+    state, data, version, expires_at = row
     return ConversationState(
-        state=row.state,
-        data=dict(row.data or {}),
-        version=row.version,
-        exists=True,
-        expires_at=row.expires_at,
+        state=state, data=dict(data or {}), version=version, exists=True, expires_at=expires_at
     )
 
 

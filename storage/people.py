@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Select, literal, union_all
 from sqlmodel import Session, col, select
 
 from storage.models import Identity, Membership, Person, Team, WardAdmin
@@ -31,15 +33,19 @@ def find_identity(session: Session, *, channel: str, user_id: str) -> Identity |
 def ensure_person(
     session: Session, *, channel: str, user_id: str, chat_id: str, now: datetime
 ) -> Person:
-    """Return the person behind a channel account, creating both on first contact."""
-    identity = find_identity(session, channel=channel, user_id=user_id)
-    if identity is not None:
-        person = session.get(Person, identity.person_id)
-        if person is not None:
-            if identity.chat_id != chat_id and chat_id:
-                identity.chat_id = chat_id
-                session.add(identity)
-            return person
+    """Return the person behind a channel account, creating both on first contact (one query)."""
+    statement = (
+        select(Person, Identity)
+        .join(Identity, col(Identity.person_id) == col(Person.id))
+        .where(col(Identity.channel) == channel, col(Identity.user_id) == user_id)
+    )
+    found = session.exec(statement).first()
+    if found is not None:
+        person, identity = found
+        if chat_id and identity.chat_id != chat_id:
+            identity.chat_id = chat_id
+            session.add(identity)
+        return person
     person = Person(created_at=now)
     session.add(person)
     session.flush()
@@ -60,22 +66,41 @@ def identities_of(session: Session, person_id: int) -> list[Identity]:
 
 def team_roles(session: Session, person_id: int) -> list[TeamRole]:
     """Return the active team roles of a person, leaders first."""
-    statement = (
-        select(Membership, Team)
-        .join(Team, col(Team.id) == col(Membership.team_id))
-        .where(col(Membership.person_id) == person_id, col(Membership.active).is_(True))
-    )
-    roles = [
-        TeamRole(team_id=team.id or 0, team_name=team.name, ward_id=team.ward_id, role=m.role)
-        for m, team in session.exec(statement).all()
-    ]
-    return sorted(roles, key=lambda r: (r.role != "leader", r.team_id))
+    return roles_of(session, person_id)[1]
 
 
 def administered_wards(session: Session, person_id: int) -> list[int]:
     """Return the ids of the wards a person administers."""
-    statement = select(WardAdmin.ward_id).where(col(WardAdmin.person_id) == person_id)
-    return list(session.exec(statement).all())
+    return roles_of(session, person_id)[0]
+
+
+def roles_of(session: Session, person_id: int) -> tuple[list[int], list[TeamRole]]:
+    """Return the wards a person administers and their team roles, in one query."""
+    teams_part: Select[Any] = (
+        select(
+            col(Membership.role).label("role"),
+            col(Team.id).label("team_id"),
+            col(Team.name).label("name"),
+            col(Team.ward_id).label("ward_id"),
+        )
+        .join(Team, col(Team.id) == col(Membership.team_id))
+        .where(col(Membership.person_id) == person_id, col(Membership.active).is_(True))
+    )
+    wards_part: Select[Any] = select(
+        literal("ward_admin").label("role"),
+        literal(0).label("team_id"),
+        literal("").label("name"),
+        col(WardAdmin.ward_id).label("ward_id"),
+    ).where(col(WardAdmin.person_id) == person_id)
+    wards: list[int] = []
+    roles: list[TeamRole] = []
+    for role, team_id, name, ward_id in session.execute(union_all(teams_part, wards_part)).all():
+        if role == "ward_admin":
+            wards.append(ward_id)
+        else:
+            roles.append(TeamRole(team_id=team_id, team_name=name, ward_id=ward_id, role=role))
+    roles.sort(key=lambda r: (r.role != "leader", r.team_id))
+    return wards, roles
 
 
 def set_locale(session: Session, person: Person, locale: str) -> None:

@@ -147,10 +147,11 @@ class Dispatcher:
             session, channel=key.channel, user_id=key.user_id, chat_id=key.chat_id, now=now
         )
         assert person.id is not None
+        wards, team_roles = people.roles_of(session, person.id)
         roles = Roles(
             is_admin=self.services.settings.is_admin(key.channel, key.user_id),
-            wards=tuple(people.administered_wards(session, person.id)),
-            teams=tuple(people.team_roles(session, person.id)),
+            wards=tuple(wards),
+            teams=tuple(team_roles),
         )
         locale = person.locale or self.services.settings.default_locale
         loaded = conversations.load(
