@@ -35,7 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="start the bot (Telegram polling when a token is configured)")
+    run = sub.add_parser("run", help="start the bot (Telegram/Zalo polling, webhooks or web chat)")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve Telegram/Zalo webhooks and the web chat"
+    )
+    run.add_argument(
+        "--register-webhooks",
+        action="store_true",
+        help="with --webhook: register WEBHOOK_BASE_URL with Telegram and Zalo on start",
+    )
     chat = sub.add_parser("chat", help="talk to the bot in this terminal, no token needed")
     chat.add_argument(
         "--as",

@@ -6,15 +6,20 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
+from typing import TYPE_CHECKING
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChannel
 from bot.cli import command, days, print_json
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from handlers.common import BotLinks
 from storage import invites, migrate, people, teams
 from storage.db import Database
 from storage.models import Membership
+
+if TYPE_CHECKING:
+    from bot.web.serve import Runtime
 
 logger = logging.getLogger(__name__)
 DEMO_WARD = "Phường Hải Châu"
@@ -188,49 +193,43 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("run")
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the bot: Telegram polling with a token; otherwise the console chat."""
+    """Start the bot: Telegram/Zalo polling, webhooks with --webhook, or the web chat (no token)."""
+    from bot.web.serve import RunOptions, Runtime, check_options
+
+    options = RunOptions(
+        webhook=bool(getattr(args, "webhook", False)),
+        register_webhooks=bool(getattr(args, "register_webhooks", False)),
+    )
+    try:
+        check_options(settings, options)
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     app = build_app(settings)
     try:
-        if not settings.telegram_bot_token:
-            print("No TELEGRAM_BOT_TOKEN configured: starting the local console chat instead.")
-            print("Set TELEGRAM_BOT_TOKEN (see README) to serve Telegram.")
-            console = ConsoleChannel(app.dispatcher, user_id="local-resident", display_name="")
-
-            async def local() -> None:
-                await console.say("/start")
-                await console.run()
-
-            asyncio.run(local())
-            return 0
-        asyncio.run(_serve_telegram(app))
+        asyncio.run(_serve(Runtime(app, options)))
         return 0
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 0
     finally:
         app.close()
 
 
-async def _serve_telegram(app: App) -> None:
-    from bot.channels.telegram import TelegramChannel
-
-    links = app.services.get(BotLinks)
-
-    def remember(username: str) -> None:
-        links.telegram_username = links.telegram_username or username
-
-    channel = TelegramChannel(
-        token=app.settings.telegram_bot_token,
-        base_url=app.settings.telegram_api_base_url,
-        dispatcher=app.dispatcher,
-        translations=app.services.translations,
-        on_username=remember,
-    )
+async def _serve(runtime: Runtime) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await channel.start()
     try:
+        await runtime.start()
+        settings = runtime.core.settings
+        if runtime.server is not None:
+            if not (settings.telegram_bot_token or settings.zalo_bot_token):
+                print("No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: serving the web chat.")
+            print(f"Web chat: {runtime.server.url}/web/  (health: /healthz, metrics: /metrics)")
         await stop.wait()
     finally:
-        await channel.stop()
+        await runtime.stop()

@@ -12,6 +12,7 @@ SUPPORTED_LOCALES = ("vi", "en")
 KNOWN_CHANNELS = ("telegram", "zalo", "console", "web")
 DEFAULT_DATABASE_URL = "sqlite:///./data/bot.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
 
 
 class SettingsError(ValueError):
@@ -37,6 +38,13 @@ class Settings:
     log_max_days_back: int = 60
     conversation_ttl_hours: int = 24
     question_retention_days: int = 90
+    zalo_bot_token: str = ""
+    zalo_api_base_url: str = DEFAULT_ZALO_API
+    webhook_base_url: str = ""
+    telegram_webhook_secret: str = ""
+    zalo_webhook_secret: str = ""
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -92,6 +100,34 @@ def _parse_base_url(raw: str) -> str:
     return url
 
 
+def _parse_http_url(env: Mapping[str, str], name: str, default: str) -> str:
+    url = env.get(name, "").strip().rstrip("/") or default
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(name, f"'{url}' is not an http(s) URL")
+    return url
+
+
+def _parse_secret(env: Mapping[str, str], name: str, shortest: int) -> str:
+    secret = env.get(name, "").strip()
+    if secret and not (
+        shortest <= len(secret) <= 256
+        and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in secret)
+    ):
+        raise SettingsError(
+            name, f"must be {shortest}-256 characters of A-Z, a-z, 0-9, _ and - (value hidden)"
+        )
+    return secret
+
+
+def _parse_port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise SettingsError(name, f"'{raw}' is not a port number (0-65535)")
+    return int(raw)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -109,6 +145,9 @@ def load_settings(
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     if token and ":" not in token:
         raise SettingsError("TELEGRAM_BOT_TOKEN", "does not look like <bot id>:<secret>")
+    zalo_token = env.get("ZALO_BOT_TOKEN", "").strip()
+    if zalo_token and (":" not in zalo_token or any(ch.isspace() for ch in zalo_token)):
+        raise SettingsError("ZALO_BOT_TOKEN", "does not look like <bot id>:<secret>")
     return Settings(
         database_url=_parse_database_url(env.get("DATABASE_URL", "")),
         telegram_bot_token=token,
@@ -121,4 +160,11 @@ def load_settings(
         log_max_days_back=_parse_positive_int(env, "BOT_LOG_MAX_DAYS_BACK", 60),
         conversation_ttl_hours=_parse_positive_int(env, "BOT_CONVERSATION_TTL_HOURS", 24),
         question_retention_days=_parse_positive_int(env, "BOT_QUESTION_RETENTION_DAYS", 90),
+        zalo_bot_token=zalo_token,
+        zalo_api_base_url=_parse_http_url(env, "ZALO_API_BASE_URL", DEFAULT_ZALO_API),
+        webhook_base_url=_parse_http_url(env, "WEBHOOK_BASE_URL", ""),
+        telegram_webhook_secret=_parse_secret(env, "TELEGRAM_WEBHOOK_SECRET", 1),
+        zalo_webhook_secret=_parse_secret(env, "ZALO_WEBHOOK_SECRET", 8),
+        web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
+        web_port=_parse_port(env, "WEB_PORT", 8080),
     )

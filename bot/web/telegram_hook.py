@@ -1,0 +1,56 @@
+"""Telegram in webhook mode: PTB's Update.de_json and our to_incoming, fed to the dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.channels.telegram import TelegramChannel, to_incoming
+from bot.web.metrics import Feed
+
+logger = logging.getLogger(__name__)
+
+
+class TelegramWebhook:
+    """Runs the Telegram channel without polling and processes updates posted to the webhook."""
+
+    def __init__(self, channel: TelegramChannel, feed: Feed) -> None:
+        self.channel = channel
+        self.feed = feed
+
+    async def start(self) -> str:
+        """Initialize the bot (getMe) and set the command menu; return the bot's username."""
+        await self.channel.app.initialize()
+        try:
+            await self.channel.set_commands()
+        except TelegramError:
+            logger.warning("Could not set the command menu", exc_info=True)
+        return self.channel.app.bot.username or ""
+
+    async def register(self, url: str, secret: str) -> None:
+        """Point Telegram at our webhook URL with the secret it must send back."""
+        await self.channel.app.bot.set_webhook(
+            url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        logger.info("Telegram webhook registered")
+
+    async def process(self, body: dict[str, Any], received: float) -> None:
+        """Turn one webhook body into an update, answer a button press, and handle it."""
+        update = Update.de_json(body, self.channel.app.bot)
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                logger.warning("Could not answer callback query %s", update.update_id)
+        incoming = to_incoming(update)
+        if incoming is None:
+            logger.debug("Ignored Telegram update %s", update.update_id)
+            return
+        await self.feed(incoming, received)
+
+    async def stop(self) -> None:
+        """Shut the bot's HTTP client down."""
+        await self.channel.stop()

@@ -1,0 +1,158 @@
+"""HTTP routes of the web chat: the page, its UI strings, sending a message, polling, files."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.core.i18n import Translations
+from bot.core.messages import ChatKey, Incoming, Kind
+from bot.web.metrics import Feed
+from bot.web.webchat import CHANNEL, RateLimiter, WebChannel, valid_browser_id
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 32 * 1024
+MAX_PAYLOAD_CHARS = 256
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors *"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class WebChatApi:
+    """Serves the web chat and feeds what residents type to the dispatcher."""
+
+    def __init__(
+        self,
+        *,
+        channel: WebChannel,
+        feed: Feed,
+        translations: Translations,
+        default_locale: str,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.channel = channel
+        self.feed = feed
+        self.translations = translations
+        self.default_locale = default_locale
+        self.limiter = limiter or RateLimiter()
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register the page, the static files and the JSON API."""
+        app.router.add_get("/", self.root)
+        app.router.add_get("/web", self.root)
+        app.router.add_get("/web/", self.page)
+        app.router.add_static("/web/static/", STATIC, follow_symlinks=False)
+        app.router.add_get("/web/api/strings", self.strings)
+        app.router.add_post("/web/api/message", self.message)
+        app.router.add_get("/web/api/poll", self.poll)
+        app.router.add_get("/web/api/file/{token}", self.file)
+
+    def _lang(self, value: object) -> str:
+        return value if value in ("vi", "en") else self.default_locale
+
+    def _error(self, status: int, lang: str, key: str, **headers: str) -> web.Response:
+        text = self.translations.get(lang).text(key)
+        return web.json_response({"error": text}, status=status, headers=headers or None)
+
+    async def root(self, request: web.Request) -> web.StreamResponse:
+        """Send visitors to the chat page."""
+        raise web.HTTPFound("web/")
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        """Serve the chat page (embeddable in an iframe)."""
+        return web.FileResponse(STATIC / "index.html")
+
+    async def strings(self, request: web.Request) -> web.Response:
+        """Return the page's UI texts in one language."""
+        lang = self._lang(request.query.get("lang"))
+        messages = self.translations.get(lang).messages
+        texts = {k.removeprefix("web."): v for k, v in messages.items() if k.startswith("web.")}
+        return web.json_response({"lang": lang, "strings": texts})
+
+    async def message(self, request: web.Request) -> web.Response:
+        """Handle one message or button press and answer with the replies it produced."""
+        received = time.monotonic()
+        body = await _json_body(request)
+        lang = self._lang(body.get("lang") if body else None)
+        browser_id = body.get("browser_id") if body else None
+        if body is None or not valid_browser_id(browser_id):
+            return self._error(400, lang, "web.bad_request")
+        assert isinstance(browser_id, str)
+        incoming = _incoming(browser_id, body, lang)
+        if incoming is None:
+            return self._error(400, lang, "web.bad_request")
+        if not self.limiter.allow(browser_id):
+            window = str(int(self.limiter.window))
+            return self._error(429, lang, "web.rate_limited", **{"Retry-After": window})
+        deliveries = await self.feed(incoming, received)
+        own = [d for d in deliveries if d.address.channel == CHANNEL]
+        taken = self.channel.outbox.take(
+            browser_id, [d for d in own if d.address.chat_id == browser_id]
+        )
+        return web.json_response({"replies": [self.channel.render(d) for d in taken]})
+
+    async def poll(self, request: web.Request) -> web.Response:
+        """Return the replies queued for a browser by someone else (e.g. a volunteer)."""
+        browser_id = request.query.get("browser_id", "")
+        if not valid_browser_id(browser_id):
+            return self._error(400, self._lang(request.query.get("lang")), "web.bad_request")
+        replies = [self.channel.render(d) for d in self.channel.outbox.drain(browser_id)]
+        return web.json_response({"replies": replies})
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        """Send a document or picture the bot sent to a web user."""
+        stored = self.channel.files.get(request.match_info["token"])
+        if stored is None:
+            raise web.HTTPNotFound()
+        disposition = "inline" if stored.kind == "image" else "attachment"
+        safe_name = "".join(c for c in stored.filename if c.isalnum() or c in "._- ") or "file"
+        content_type = "image/png" if stored.kind == "image" else "application/octet-stream"
+        return web.Response(
+            body=stored.content,
+            content_type=content_type,
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{safe_name}"',
+            },
+        )
+
+
+async def _json_body(request: web.Request) -> dict[str, Any] | None:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return None
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _update_id(browser_id: str, client_id: object) -> str:
+    if valid_browser_id(client_id):
+        raw = f"{browser_id}:{client_id}".encode()
+        return "w" + hashlib.sha256(raw).hexdigest()[:40]
+    return "w" + uuid.uuid4().hex
+
+
+def _incoming(browser_id: str, body: dict[str, Any], lang: str) -> Incoming | None:
+    key = ChatKey(CHANNEL, browser_id, browser_id)
+    update_id = _update_id(browser_id, body.get("message_id"))
+    payload, text = body.get("payload"), body.get("text")
+    if isinstance(payload, str) and payload.strip():
+        if len(payload) > MAX_PAYLOAD_CHARS:
+            return None
+        return Incoming(key, update_id, Kind.BUTTON, payload=payload, language_code=lang)
+    if isinstance(text, str) and text.strip():
+        return Incoming(key, update_id, Kind.TEXT, text=text.strip(), language_code=lang)
+    return None

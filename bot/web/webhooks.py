@@ -1,0 +1,82 @@
+"""Telegram and Zalo webhook endpoints: check the secret, answer 200 at once, process after."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.metrics import Metrics
+from bot.web.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+TELEGRAM_PATH = "/webhook/telegram"
+ZALO_PATH = "/webhook/zalo"
+TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ZALO_HEADER = "X-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1024 * 1024
+Process = Callable[[dict[str, Any], float], Awaitable[object]]
+
+
+def secret_matches(given: str | None, expected: str) -> bool:
+    """Compare a webhook secret in constant time; an unset expected secret never matches."""
+    if not expected or given is None:
+        return False
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
+class WebhookEndpoint:
+    """One platform's webhook: POST JSON with a secret header, processed in the background."""
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        header: str,
+        secret: str,
+        process: Process,
+        tasks: BackgroundTasks,
+        metrics: Metrics,
+    ) -> None:
+        if not secret:
+            raise RuntimeError(f"The {channel} webhook needs a secret; set its *_WEBHOOK_SECRET")
+        self.channel = channel
+        self.header = header
+        self._secret = secret
+        self.process = process
+        self.tasks = tasks
+        self.metrics = metrics
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Refuse a missing or wrong secret with 403; otherwise accept and process later."""
+        received = time.monotonic()
+        if not secret_matches(request.headers.get(self.header), self._secret):
+            self.metrics.rejected.labels(self.channel, "secret").inc()
+            logger.warning("Refused a %s webhook call with a missing or wrong secret", self.channel)
+            return web.json_response({"ok": False}, status=403)
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            self.metrics.rejected.labels(self.channel, "size").inc()
+            return web.json_response({"ok": False}, status=413)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self.metrics.rejected.labels(self.channel, "body").inc()
+            logger.warning(
+                "Refused a %s webhook call whose body is not a JSON object", self.channel
+            )
+            return web.json_response({"ok": False}, status=400)
+        self.tasks.spawn(self._run(body, received), name=f"{self.channel}-update")
+        return web.json_response({"ok": True})
+
+    async def _run(self, body: dict[str, Any], received: float) -> None:
+        try:
+            await self.process(body, received)
+        except Exception:
+            self.metrics.errors.labels(self.channel, "webhook").inc()
+            logger.exception("Processing a %s webhook update failed", self.channel)

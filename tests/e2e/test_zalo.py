@@ -1,0 +1,196 @@
+"""End to end: our Zalo client and channel against a fake Zalo Bot API, by polling and webhook."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from bot.app import App, build_app
+from bot.channels.zalo import ZaloChannel, to_incoming
+from bot.channels.zalo_client import ZaloClient
+from bot.core.clock import FixedClock
+from bot.core.messages import Address, Delivery, Document, Kind, Reply
+from bot.settings import Settings
+from bot.web.serve import RunOptions, Runtime
+from tests.fakes import FakeTelegram
+from tests.fakes.fake_zalo import FakeZalo
+
+pytestmark = pytest.mark.e2e
+ZALO_TOKEN = "3131:zalo-TEST-token"
+TG_TOKEN = "4242:TEST-token"
+USER = "e4ea2cd5189df1c3a88c"
+
+
+class Sleeps:
+    """Records the waits asked for instead of waiting (no sleeps in tests)."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+
+
+def vi(app: App, key: str, **params: object) -> str:
+    """Return a Vietnamese catalog text."""
+    return app.services.translations.get("vi").text(key, **params)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo(token=ZALO_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+async def zalo(app: App, fake: FakeZalo, sleeps: Sleeps) -> AsyncIterator[ZaloChannel]:
+    """The Zalo channel polling the fake with 1-second long polls."""
+    client = ZaloClient(token=ZALO_TOKEN, base_url=fake.base_url, sleep=sleeps)
+    channel = ZaloChannel(
+        client=client,
+        dispatcher=app.dispatcher,
+        translations=app.services.translations,
+        poll_timeout=1,
+        sleep=sleeps,
+    )
+    await channel.start_polling()
+    try:
+        yield channel
+    finally:
+        await channel.stop()
+
+
+async def test_start_by_polling_gets_numbered_menu(
+    app: App, fake: FakeZalo, zalo: ZaloChannel
+) -> None:
+    fake.push_text(USER, "/start", display_name="Chị Hoa")
+    reply = await fake.wait_for("sendMessage", chat_id=USER)
+    text = reply.params["text"]
+    assert vi(app, "start.welcome.resident", name="Chị Hoa").splitlines()[0] in text
+    assert "\n1. " in text and vi(app, "numbered.hint") in text
+    assert fake.calls_of("deleteWebhook"), "polling must remove a webhook first"
+    assert fake.calls_of("getUpdates")[0].params["timeout"] == "1"
+
+
+async def test_numbered_options_round_trip_switches_language(
+    app: App, fake: FakeZalo, zalo: ZaloChannel
+) -> None:
+    fake.push_text(USER, "/lang")
+    menu = await fake.wait_for("sendMessage", chat_id=USER)
+    assert "1. Tiếng Việt" in menu.params["text"] and "2. English" in menu.params["text"]
+    fake.push_text(USER, "2")
+    done = await fake.wait_for("sendMessage", chat_id=USER)
+    english = app.services.translations.get("en").text("lang.set")
+    assert done.params["text"] == english
+
+
+async def test_same_message_id_twice_has_one_effect(
+    app: App, fake: FakeZalo, zalo: ZaloChannel
+) -> None:
+    first = fake.push_text(USER, "/lang", message_id="dup-0001")
+    fake.push(first)
+    fake.push_text(USER, "/help")
+    menu = await fake.wait_for("sendMessage", chat_id=USER)
+    assert menu.params["text"].startswith(vi(app, "lang.choose"))
+    help_text = await fake.wait_for("sendMessage", chat_id=USER)
+    assert vi(app, "help.resident").splitlines()[0] in help_text.params["text"]
+    assert sum(vi(app, "lang.choose") in t for t in fake.texts_to(USER)) == 1
+
+
+async def test_429_and_5xx_are_retried_with_backoff_and_no_token_in_logs(
+    app: App, fake: FakeZalo, zalo: ZaloChannel, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake.fail_next("sendMessage", 429)
+    fake.fail_next("sendMessage", 502)
+    fake.push_text(USER, "/help")
+    sent = await fake.wait_for("sendMessage", chat_id=USER)
+    assert vi(app, "help.resident").splitlines()[0] in sent.params["text"]
+    codes = [c.error_code for c in fake.calls_of("sendMessage")]
+    assert codes == [429, 502, None]
+    assert sleeps.asked[:2] == [1.0, 2.0]
+    assert ZALO_TOKEN not in caplog.text and ZALO_TOKEN.split(":")[1] not in caplog.text
+
+
+async def test_long_text_is_split_at_2000_characters(
+    app: App, fake: FakeZalo, zalo: ZaloChannel
+) -> None:
+    text = "\n".join(f"Dòng {i}: hướng dẫn cài đặt VNeID bước {i}" for i in range(200))
+    assert len(text) > 4000
+    await app.dispatcher.deliver([Delivery(Address("zalo", USER), Reply(text=text))])
+    chunks = fake.texts_to(USER)
+    assert len(chunks) >= 3 and all(len(chunk) <= 2000 for chunk in chunks)
+    assert "".join("".join(chunks).split()) == "".join(text.split())
+
+
+async def test_pictures_arrive_as_attachments_and_files_become_a_note(
+    app: App, fake: FakeZalo, zalo: ZaloChannel
+) -> None:
+    fake.push_image(USER)
+    answer = await fake.wait_for("sendMessage", chat_id=USER)
+    assert answer.params["text"] == vi(app, "error.text_only")
+    report = Reply(document=Document("bao-cao-thang-3.xlsx", b"PK..", caption="Báo cáo tháng 3"))
+    await app.dispatcher.deliver([Delivery(Address("zalo", USER), report, locale="vi")])
+    note = fake.texts_to(USER)[-1]
+    assert "Báo cáo tháng 3" in note
+    assert vi(app, "zalo.file_note", filename="bao-cao-thang-3.xlsx") in note
+    assert not fake.calls_of("sendPhoto") and not fake.calls_of("sendDocument")
+
+
+def test_updates_map_to_the_neutral_model() -> None:
+    fake = FakeZalo()
+    text = fake.message_update("u1", text="xin chào", message_id="m1", chat_type="GROUP")
+    incoming = to_incoming({"ok": True, "result": text})
+    assert incoming is not None and incoming.kind is Kind.TEXT and incoming.is_group
+    assert (incoming.update_id, incoming.key.channel, incoming.text) == ("m1", "zalo", "xin chào")
+    assert to_incoming(text) == incoming
+    odd = fake.message_update("u1", event_name="message.unsupported.received", message_id="m2")
+    unsupported = to_incoming(odd)
+    assert unsupported is not None and unsupported.kind is Kind.ATTACHMENT
+    assert unsupported.attachment_kind == "unsupported"
+    assert to_incoming({"ok": True, "result": {}}) is None
+    assert to_incoming({"event_name": "message.text.received"}) is None
+
+
+@pytest.fixture
+async def telegram_fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TG_TOKEN) as server:
+        yield server
+
+
+async def test_polling_both_platforms_and_linking_one_person(
+    settings: Settings, clock: FixedClock, fake: FakeZalo, telegram_fake: FakeTelegram
+) -> None:
+    both = replace(
+        settings,
+        telegram_bot_token=TG_TOKEN,
+        telegram_api_base_url=telegram_fake.base_url,
+        zalo_bot_token=ZALO_TOKEN,
+        zalo_api_base_url=fake.base_url,
+    )
+    core = build_app(both, clock=clock, migrate=False)
+    options = RunOptions(telegram_poll_timeout=1, zalo_poll_timeout=1, sleep=Sleeps())
+    runtime = Runtime(core, options)
+    await runtime.start()
+    try:
+        assert runtime.server is None, "polling mode needs no web server"
+        telegram_fake.push_text(user_id=555, text="/link")
+        code_message = await telegram_fake.wait_for("sendMessage", chat_id=555)
+        code = code_message.params["text"].split("/link ", 1)[1].split()[0]
+        fake.push_text(USER, f"/link {code.lower()}")
+        linked = await fake.wait_for("sendMessage", chat_id=USER)
+        assert linked.params["text"] == vi(core, "link.done", channel="Zalo")
+        fake.push_text(USER, "/notify zalo")
+        chosen = await fake.wait_for("sendMessage", chat_id=USER)
+        assert chosen.params["text"] == vi(core, "notify.set", channel="Zalo")
+    finally:
+        await runtime.stop()
+        core.close()
