@@ -6,7 +6,6 @@ from bot.core.router import Router
 from handlers import core
 from handlers import link
 from handlers import privacy
-from handlers import sessionlog
 
 
 def build_router() -> Router:
@@ -15,5 +14,4 @@ def build_router() -> Router:
     core.setup(router)
     link.setup(router)
     privacy.setup(router)
-    sessionlog.setup(router)
     return router
