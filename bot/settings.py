@@ -45,6 +45,7 @@ class Settings:
     zalo_webhook_secret: str = ""
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    report_cutoff_day: int = 1
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -128,6 +129,15 @@ def _parse_port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _parse_cutoff_day(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 28:
+        raise SettingsError(name, f"'{raw}' is not a day of the month from 1 to 28")
+    return int(raw)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -167,4 +177,5 @@ def load_settings(
         zalo_webhook_secret=_parse_secret(env, "ZALO_WEBHOOK_SECRET", 8),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_parse_port(env, "WEB_PORT", 8080),
+        report_cutoff_day=_parse_cutoff_day(env, "BOT_REPORT_CUTOFF_DAY"),
     )
