@@ -34,7 +34,18 @@ CAPS = ChannelCaps(buttons=True, max_text=4096, edit=True)
 MAX_CALLBACK_BYTES = 64
 MAX_ATTEMPTS = 6
 Sleep = Callable[[float], Awaitable[None]]
-MENU_COMMANDS = ("start", "help", "log", "mine", "faq", "invite", "lang", "cancel")
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "log",
+    "mine",
+    "faq",
+    "invite",
+    "link",
+    "lang",
+    "privacy",
+    "cancel",
+)
 
 
 def to_incoming(update: Update) -> Incoming | None:
