@@ -13,6 +13,7 @@ class Bm25:
     def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
         """Index the documents (each a sequence of terms)."""
         self.size = len(docs)
+        self.saturation = k1 + 1
         lengths = [len(doc) for doc in docs]
         average = (sum(lengths) / self.size) if self.size else 1.0
         average = average or 1.0
@@ -48,6 +49,9 @@ class Bm25:
                 totals[index] = totals.get(index, 0.0) + weight
         return totals
 
-    def ideal(self, terms: Iterable[str]) -> float:
-        """Return the score of an average-length document holding each query term once."""
-        return sum(self.idf(term) for term in set(terms))
+    def ideal(self, terms: Iterable[str], unknown: float = 1.0) -> float:
+        """Return the score of an average-length document holding each query term once.
+
+        Terms no document holds count with the highest idf times `unknown`.
+        """
+        return sum(self._idf.get(term, self.unknown_idf * unknown) for term in set(terms))

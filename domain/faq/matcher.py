@@ -43,25 +43,24 @@ class Features:
     chars: float
     fuzzy: float
     accent: float
-    answer: float
 
 
 @dataclass(frozen=True)
 class Tuning:
     """Weights and thresholds of the matcher."""
 
-    word: float = 0.45
-    topic: float = 0.15
-    chars: float = 0.2
-    fuzzy: float = 0.2
+    word: float = 0.35
+    topic: float = 0.3
+    chars: float = 0.35
+    fuzzy: float = 0.1
     accent: float = 0.08
-    answer_text: float = 0.0
-    answer: float = 0.45
-    margin: float = 0.06
+    answer: float = 0.4
+    margin: float = 0.08
     suggest: float = 0.3
     coverage: float = 0.5
     suggest_ratio: float = 0.7
     strict_accents: bool = True
+    unknown: float = 1.0
 
     def combine(self, features: Features) -> float:
         """Return the weighted confidence for one topic."""
@@ -71,7 +70,6 @@ class Tuning:
             + self.chars * features.chars
             + self.fuzzy * features.fuzzy
             + self.accent * features.accent
-            + self.answer_text * features.answer
         )
 
 
@@ -93,14 +91,15 @@ class _Phrase:
 
 
 def _word_terms(words: Sequence[str]) -> list[str]:
-    """Return unigrams and adjacent bigrams."""
-    return [*words, *(f"{a}_{b}" for a, b in pairwise(words))]
+    """Return unigrams and adjacent bigrams; empty strings mark left-out words."""
+    bigrams = (f"{a}_{b}" for a, b in pairwise(words) if a and b)
+    return [*(word for word in words if word), *bigrams]
 
 
 def _char_terms(words: Sequence[str]) -> list[str]:
     """Return character trigrams of each word, with word boundaries."""
     grams: list[str] = []
-    for word in words:
+    for word in filter(None, words):
         padded = f"#{word}#"
         grams.extend(padded[i : i + 3] for i in range(max(1, len(padded) - 2)))
     return grams
@@ -113,35 +112,30 @@ class _Index:
         self,
         phrasings: Sequence[tuple[str, str]],
         base: Normalizer,
-        answers: Mapping[str, str],
     ) -> None:
         """Normalise the phrasings and build the BM25 indexes."""
         vocabulary = surface_vocabulary((text for _, text in phrasings), base.dictionary)
         self.normalizer = base.with_vocabulary(vocabulary)
         normalised = (_Phrase(key, self.normalizer.normalize(text)) for key, text in phrasings)
         self.phrases = [phrase for phrase in normalised if phrase.norm.content]
-        self.keys = sorted({phrase.key for phrase in self.phrases})
+        self.keys = sorted({key for key, _ in phrasings})
         self.words = Bm25([_word_terms(phrase.norm.content) for phrase in self.phrases])
-        self.chars = Bm25([_char_terms(phrase.norm.content) for phrase in self.phrases])
         merged: dict[str, list[str]] = {key: [] for key in self.keys}
+        grams: dict[str, list[str]] = {key: [] for key in self.keys}
         marks: dict[str, set[str]] = {key: set() for key in self.keys}
         accents: dict[str, set[str]] = {}
         for phrase in self.phrases:
             merged[phrase.key].extend(_word_terms(phrase.norm.content))
+            grams[phrase.key].extend(_char_terms(phrase.norm.content))
             marks[phrase.key].update(phrase.norm.marks)
             for word, mark in zip(phrase.norm.content, phrase.norm.content_marks, strict=True):
                 if mark is not None:
                     accents.setdefault(word, set()).add(mark)
         self.topics = Bm25([merged[key] for key in self.keys])
+        self.chars = Bm25([grams[key] for key in self.keys])
         self.marks = {key: frozenset(value) for key, value in marks.items()}
         self.accents = {word: frozenset(value) for word, value in accents.items()}
-        self.texts = [phrase.norm.text for phrase in self.phrases]
-        self.answers = Bm25(
-            [
-                _word_terms(self.normalizer.normalize(answers.get(key, "")).content)
-                for key in self.keys
-            ]
-        )
+        self.sorted_texts = [" ".join(sorted(phrase.norm.content)) for phrase in self.phrases]
 
     def compatible(self, word: str, mark: str | None) -> bool:
         """Tell whether a typed word can match the indexed word (same accents if both have them)."""
@@ -172,28 +166,24 @@ class FaqMatcher:
         phrasings: Sequence[tuple[str, str]],
         dictionary: Dictionary,
         tuning: Tuning | None = None,
-        answers: Mapping[str, str] | None = None,
     ) -> None:
-        """Build the index from (key, text) phrasings and optional answer texts."""
+        """Build the index from (key, text) phrasings."""
         self.tuning = tuning or Tuning()
         self._base = Normalizer(dictionary)
         self._phrasings = list(phrasings)
-        self._answers = dict(answers or {})
         self._lock = threading.Lock()
-        self._index = _Index(self._phrasings, self._base, self._answers)
+        self._index = _Index(self._phrasings, self._base)
 
     @classmethod
     def from_dir(cls, path: Path, tuning: Tuning | None = None) -> FaqMatcher:
         """Build a matcher from locales/faq: titles and examples of every language."""
         knowledge = load_knowledge(path)
         phrasings: list[tuple[str, str]] = []
-        answers: dict[str, str] = {}
         for entries in knowledge.values():
             for entry in entries.values():
                 phrasings.append((entry.key, entry.title))
                 phrasings.extend((entry.key, example) for example in entry.examples)
-                answers[entry.key] = f"{answers.get(entry.key, '')}\n{entry.answer}"
-        return cls(phrasings, load_dictionary(path / DICTIONARY_FILE), tuning, answers)
+        return cls(phrasings, load_dictionary(path / DICTIONARY_FILE), tuning)
 
     def keys(self) -> list[str]:
         """Return the known topic keys, sorted."""
@@ -207,7 +197,7 @@ class FaqMatcher:
             return
         with self._lock:
             self._phrasings.append((key, text))
-            self._index = _Index(self._phrasings, self._base, self._answers)
+            self._index = _Index(self._phrasings, self._base)
 
     def analyse(self, question: str) -> Analysis:
         """Normalise a question and compute its features against every candidate topic."""
@@ -223,19 +213,19 @@ class FaqMatcher:
             ]
         else:
             usable = list(words)
-        terms = [term for term in _word_terms(usable) if term and not term.startswith("_")]
-        terms = [term for term in terms if not term.endswith("_")]
+        terms = _word_terms(usable)
         all_terms = _word_terms(words)
-        word_ideal = index.words.ideal(all_terms)
+        unknown = self.tuning.unknown
+        word_ideal = index.words.ideal(all_terms, unknown)
         best_word = index.best_per_key(index.words.scores(terms), word_ideal)
-        char_terms = _char_terms([word for word in usable if word])
-        char_ideal = index.chars.ideal(_char_terms(words))
-        best_char = index.best_per_key(index.chars.scores(char_terms), char_ideal)
-        topic = index.per_key(index.topics, terms, index.topics.ideal(all_terms))
-        answer = index.per_key(index.answers, terms, index.answers.ideal(all_terms))
+        char_ideal = index.chars.ideal(_char_terms(words), unknown) * index.chars.saturation
+        best_char = index.per_key(index.chars, _char_terms(usable), char_ideal)
+        topic_ideal = index.topics.ideal(all_terms, unknown) * index.topics.saturation
+        topic = index.per_key(index.topics, terms, topic_ideal)
         best_fuzzy: dict[str, float] = {}
+        query = " ".join(sorted(words))
         for _, value, doc in process.extract(
-            norm.text, index.texts, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=50
+            query, index.sorted_texts, scorer=fuzz.ratio, limit=None, score_cutoff=50
         ):
             key = index.phrases[doc].key
             best_fuzzy[key] = max(best_fuzzy.get(key, 0.0), value / 100)
@@ -248,9 +238,8 @@ class FaqMatcher:
                 best_char.get(key, 0.0),
                 best_fuzzy.get(key, 0.0),
                 accent,
-                answer.get(key, 0.0),
             )
-        known = sum(index.words.idf(word) for word in usable if word and index.words.known(word))
+        known = sum(index.words.idf(word) for word in usable if index.words.known(word))
         total = sum(index.words.idf(word) for word in words)
         return Analysis(norm, known / total, features)
 
@@ -261,9 +250,11 @@ class FaqMatcher:
     def _ranked(self, analysis: Analysis) -> list[tuple[str, float]]:
         """Combine the features of an analysis into sorted confidences."""
         combine = self.tuning.combine
-        ranked = [(key, min(1.0, combine(value))) for key, value in analysis.features.items()]
-        ranked.sort(key=lambda item: (-item[1], item[0]))
-        return ranked
+        raw = sorted(
+            ((combine(value), key) for key, value in analysis.features.items()),
+            key=lambda item: (-item[0], item[1]),
+        )
+        return [(key, min(1.0, value)) for value, key in raw]
 
     def match(self, question: str) -> MatchResult:
         """Decide whether to answer, suggest topics, or admit the question is unknown."""
