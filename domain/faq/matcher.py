@@ -57,7 +57,8 @@ class Tuning:
     answer: float = 0.4
     margin: float = 0.08
     suggest: float = 0.3
-    coverage: float = 0.5
+    coverage: float = 0.55
+    pair_coverage: float = 0.3
     suggest_ratio: float = 0.7
     strict_accents: bool = True
     unknown: float = 1.0
@@ -114,8 +115,8 @@ class _Index:
         base: Normalizer,
     ) -> None:
         """Normalise the phrasings and build the BM25 indexes."""
-        vocabulary = surface_vocabulary((text for _, text in phrasings), base.dictionary)
-        self.normalizer = base.with_vocabulary(vocabulary)
+        vocabulary, pairs = surface_vocabulary((text for _, text in phrasings), base.dictionary)
+        self.normalizer = base.with_vocabulary(vocabulary, pairs)
         normalised = (_Phrase(key, self.normalizer.normalize(text)) for key, text in phrasings)
         self.phrases = [phrase for phrase in normalised if phrase.norm.content]
         self.keys = sorted({key for key, _ in phrasings})
@@ -239,9 +240,20 @@ class FaqMatcher:
                 best_fuzzy.get(key, 0.0),
                 accent,
             )
-        known = sum(index.words.idf(word) for word in usable if index.words.known(word))
-        total = sum(index.words.idf(word) for word in words)
-        return Analysis(norm, known / total, features)
+        return Analysis(norm, self._coverage(usable, words), features)
+
+    def _coverage(self, usable: Sequence[str], words: Sequence[str]) -> float:
+        """Return the idf-weighted share of the question's words and word pairs the index knows."""
+        bm25 = self._index.words
+        pair_weight = self.tuning.pair_coverage
+        known = total = 0.0
+        for term in _word_terms(words):
+            weight = bm25.idf(term) * (pair_weight if "_" in term else 1.0)
+            total += weight
+        for term in _word_terms(usable):
+            if bm25.known(term):
+                known += bm25.idf(term) * (pair_weight if "_" in term else 1.0)
+        return known / total if total else 0.0
 
     def rank(self, question: str) -> list[tuple[str, float]]:
         """Return every candidate topic with its confidence, best first."""

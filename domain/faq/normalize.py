@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -114,18 +115,24 @@ def load_dictionary(path: Path) -> Dictionary:
     return Dictionary(replacements, ambiguous, accented, stopwords, stop_marks, longest)
 
 
-def surface_vocabulary(texts: Iterable[str], dictionary: Dictionary) -> set[str]:
-    """Return the folded words of texts, leaving out dialect words that the dictionary rewrites."""
+def surface_vocabulary(texts: Iterable[str], dictionary: Dictionary) -> tuple[set[str], set[str]]:
+    """Return the folded words of texts and their adjacent pairs ("mat khau").
+
+    Dialect words that the dictionary rewrites are left out of the words.
+    """
     words: set[str] = set()
+    pairs: set[str] = set()
     for text in texts:
-        for word in _WORD.findall(nfc(text).lower()):
-            folded = fold(word)
+        typed = _WORD.findall(nfc(text).lower())
+        folded = [fold(word) for word in typed]
+        pairs.update(f"{a} {b}" for a, b in pairwise(folded))
+        for word, plain in zip(typed, folded, strict=True):
             if word in dictionary.accented:
                 continue
-            if folded == word and folded in dictionary.ambiguous:
+            if plain == word and plain in dictionary.ambiguous:
                 continue
-            words.add(folded)
-    return words
+            words.add(plain)
+    return words, pairs
 
 
 def accent_key(token: str) -> str:
@@ -157,6 +164,7 @@ class Token:
     folded: str
     mark: str | None = None
     ambiguous: bool = False
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,17 +185,24 @@ class Normalized:
 class Normalizer:
     """Turns raw text into folded, expanded content tokens."""
 
-    def __init__(self, dictionary: Dictionary, vocabulary: Iterable[str] = ()) -> None:
-        """Keep the dictionary and the domain vocabulary used for typo repair."""
+    def __init__(
+        self,
+        dictionary: Dictionary,
+        vocabulary: Iterable[str] = (),
+        pairs: Iterable[str] = (),
+    ) -> None:
+        """Keep the dictionary, the domain vocabulary and known word pairs used for typo repair."""
         self.dictionary = dictionary
         self.domain_vocabulary = frozenset(vocabulary)
+        self.pairs = frozenset(pairs)
         self.known = frozenset(self.domain_vocabulary | dictionary.surface_words())
         self._choices = sorted(word for word in self.known if len(word) >= 2)
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
+        self._options = lru_cache(maxsize=4096)(self._closest)
 
-    def with_vocabulary(self, vocabulary: Iterable[str]) -> Normalizer:
-        """Return a normaliser that repairs typos towards this vocabulary."""
-        return Normalizer(self.dictionary, vocabulary)
+    def with_vocabulary(self, vocabulary: Iterable[str], pairs: Iterable[str] = ()) -> Normalizer:
+        """Return a normaliser that repairs typos towards this vocabulary and these word pairs."""
+        return Normalizer(self.dictionary, vocabulary, pairs)
 
     def normalize(self, text: str) -> Normalized:
         """Normalise a question or an example phrasing."""
@@ -230,10 +245,29 @@ class Normalizer:
                 if part not in self.known and corrections < _MAX_CORRECTIONS and part.isalpha():
                     corrections += 1
                     fixed = self._repair(part, mark is not None)
+                    if fixed == (part,):
+                        tokens.append(Token(part, mark, options=self._options(part)))
+                        continue
                     tokens.extend(Token(item, mark if len(fixed) == 1 else None) for item in fixed)
                     continue
                 ambiguous = mark is None and part in self.dictionary.ambiguous
                 tokens.append(Token(part, mark, ambiguous))
+        return self._in_context(tokens)
+
+    def _in_context(self, tokens: list[Token]) -> list[Token]:
+        """Pick among equally close typo fixes the one that forms a known pair with a neighbour."""
+        for index, token in enumerate(tokens):
+            if not token.options:
+                continue
+            before = tokens[index - 1].folded if index else ""
+            after = tokens[index + 1].folded if index + 1 < len(tokens) else ""
+            fits = [
+                option
+                for option in token.options
+                if f"{before} {option}" in self.pairs or f"{option} {after}" in self.pairs
+            ]
+            if len(fits) == 1:
+                tokens[index] = Token(fits[0], token.mark)
         return tokens
 
     def _split_mixed(self, folded: str) -> list[str]:
@@ -270,19 +304,27 @@ class Normalizer:
         parts = best.get(len(word), ())
         return parts if 2 <= len(parts) <= 4 else ()
 
-    def _nearest(self, word: str) -> str:
-        """Return the single closest known word within a small edit distance, else the word."""
+    def _closest(self, word: str) -> tuple[str, ...]:
+        """Return the known words closest to a word within a small edit distance."""
         if len(word) < 4:
-            return word
+            return ()
         limit = 1 if len(word) < 8 else 2
         found = process.extract(
-            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=2
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
         )
-        if not found:
+        return tuple(str(choice) for choice, distance, _ in found if distance == found[0][1])
+
+    def _nearest(self, word: str) -> str:
+        """Return the closest known word within a small edit distance, if it is unambiguous."""
+        closest = self._options(word)
+        if not closest:
             return word
-        if len(found) > 1 and found[1][1] == found[0][1]:
-            return word
-        return str(found[0][0])
+        table = self.dictionary.replacements
+        meanings = {table.get((choice,), (choice,)) for choice in closest}
+        if len(meanings) == 1:
+            return closest[0]
+        in_domain = [choice for choice in closest if choice in self.domain_vocabulary]
+        return in_domain[0] if len(in_domain) == 1 else word
 
     def _expand(self, tokens: list[Token]) -> list[Token]:
         """Apply phrase replacements (longest first) and ambiguous single words."""
