@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -11,7 +13,6 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from domain.faq.bm25 import Bm25
 from domain.faq.knowledge import DICTIONARY_FILE, load_knowledge
 from domain.faq.normalize import (
     Dictionary,
@@ -22,6 +23,56 @@ from domain.faq.normalize import (
 )
 
 Decision = Literal["answer", "suggest", "unknown"]
+
+
+class Bm25:
+    """BM25 scores of a query against every document, with precomputed term weights."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        """Index the documents (each a sequence of terms)."""
+        self.size = len(docs)
+        self.saturation = k1 + 1
+        lengths = [len(doc) for doc in docs]
+        average = (sum(lengths) / self.size) if self.size else 1.0
+        average = average or 1.0
+        frequency: Counter[str] = Counter()
+        for doc in docs:
+            frequency.update(set(doc))
+        self._idf = {term: self._inverse(count) for term, count in frequency.items()}
+        self.unknown_idf = self._inverse(0)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for index, doc in enumerate(docs):
+            norm = k1 * (1 - b + b * len(doc) / average)
+            for term, count in Counter(doc).items():
+                weight = self._idf[term] * count * (k1 + 1) / (count + norm)
+                self.postings.setdefault(term, []).append((index, weight))
+
+    def _inverse(self, count: int) -> float:
+        """Return the BM25 inverse document frequency for a document count."""
+        return math.log(1 + (self.size - count + 0.5) / (count + 0.5))
+
+    def idf(self, term: str) -> float:
+        """Return the idf of a term, the highest value when the term is unknown."""
+        return self._idf.get(term, self.unknown_idf)
+
+    def known(self, term: str) -> bool:
+        """Tell whether any document holds the term."""
+        return term in self._idf
+
+    def scores(self, terms: Iterable[str]) -> dict[int, float]:
+        """Return the score of every document that shares a term with the query."""
+        totals: dict[int, float] = {}
+        for term in set(terms):
+            for index, weight in self.postings.get(term, ()):
+                totals[index] = totals.get(index, 0.0) + weight
+        return totals
+
+    def ideal(self, terms: Iterable[str], unknown: float = 1.0) -> float:
+        """Return the score of an average-length document holding each query term once.
+
+        Terms no document holds count with the highest idf times `unknown`.
+        """
+        return sum(self._idf.get(term, self.unknown_idf * unknown) for term in set(terms))
 
 
 @dataclass(frozen=True)
@@ -173,7 +224,8 @@ class FaqMatcher:
         self._base = Normalizer(dictionary)
         self._phrasings = list(phrasings)
         self._lock = threading.Lock()
-        self._index = _Index(self._phrasings, self._base)
+        self._stale = False
+        self._built = _Index(self._phrasings, self._base)
 
     @classmethod
     def from_dir(cls, path: Path, tuning: Tuning | None = None) -> FaqMatcher:
@@ -188,17 +240,30 @@ class FaqMatcher:
 
     def keys(self) -> list[str]:
         """Return the known topic keys, sorted."""
-        return list(self._index.keys)
+        return list(self._built.keys)
 
     def add_phrasing(self, key: str, text: str) -> None:
-        """Attach a new phrasing to an existing topic; it is used from the next match on."""
-        if key not in self._index.keys:
+        """Attach a new phrasing to an existing topic; it is used from the next match on.
+
+        The index is rebuilt lazily, once, at the next match after any number of additions.
+        """
+        if key not in self._built.keys:
             raise KeyError(key)
         if not text.strip():
             return
         with self._lock:
             self._phrasings.append((key, text))
-            self._index = _Index(self._phrasings, self._base)
+            self._stale = True
+
+    @property
+    def _index(self) -> _Index:
+        """Return the index, rebuilding it once after phrasings were added."""
+        if self._stale:
+            with self._lock:
+                if self._stale:
+                    self._built = _Index(self._phrasings, self._base)
+                    self._stale = False
+        return self._built
 
     def analyse(self, question: str) -> Analysis:
         """Normalise a question and compute its features against every candidate topic."""
@@ -240,11 +305,11 @@ class FaqMatcher:
                 best_fuzzy.get(key, 0.0),
                 accent,
             )
-        return Analysis(norm, self._coverage(usable, words), features)
+        return Analysis(norm, self._coverage(index, usable, words), features)
 
-    def _coverage(self, usable: Sequence[str], words: Sequence[str]) -> float:
+    def _coverage(self, index: _Index, usable: Sequence[str], words: Sequence[str]) -> float:
         """Return the idf-weighted share of the question's words and word pairs the index knows."""
-        bm25 = self._index.words
+        bm25 = index.words
         pair_weight = self.tuning.pair_coverage
         known = total = 0.0
         for term in _word_terms(words):

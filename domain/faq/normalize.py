@@ -264,7 +264,9 @@ class Normalizer:
             fits = [
                 option
                 for option in token.options
-                if f"{before} {option}" in self.pairs or f"{option} {after}" in self.pairs
+                if option in self.domain_vocabulary
+                and not self.dictionary.is_stop(option, None)
+                and (f"{before} {option}" in self.pairs or f"{option} {after}" in self.pairs)
             ]
             if len(fits) == 1:
                 tokens[index] = Token(fits[0], token.mark)

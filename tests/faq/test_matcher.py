@@ -98,9 +98,7 @@ def test_accented_and_unaccented_agree(
         ("đăng ký tạm trú", "dang ky tam tru"),
     ],
 )
-def test_equivalent_forms_answer_the_same(
-    matcher: FaqMatcher, accented: str, plain: str
-) -> None:
+def test_equivalent_forms_answer_the_same(matcher: FaqMatcher, accented: str, plain: str) -> None:
     """Accented, unaccented, upper-case and NFD forms of a question give one answer."""
     expected = matcher.match(accented)
     assert expected.decision == "answer"
