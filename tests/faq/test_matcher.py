@@ -214,6 +214,7 @@ ODD_TEXT = st.text(
 @settings(
     max_examples=2000,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=st.one_of(ODD_TEXT, ODD_TEXT.map(lambda text: text * 40)))
