@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
     invite.add_argument("--days", type=int, default=0, help="validity in days (default 7)")
     invite.add_argument("--json", action="store_true")
+    backup = sub.add_parser("backup", help="save the database to a file (SQLite copy or pg_dump)")
+    backup.add_argument("-o", "--output", default="", help="file (default: data/backups/...)")
+    restore = sub.add_parser("restore", help="put a backup back into the SQLite database")
+    restore.add_argument("file", help="a file written by: python -m bot backup")
+    restore.add_argument("--force", action="store_true", help="replace a database holding data")
     return parser
 
 

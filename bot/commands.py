@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.app import App, build_app
+from bot.backup_commands import backup_command  # noqa: F401  (registers backup and restore)
 from bot.channels.console import ConsoleChannel
 from bot.cli import command, days, print_json
 from bot.settings import Settings, SettingsError

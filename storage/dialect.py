@@ -1,11 +1,12 @@
-"""The only place with dialect-specific SQL: portable insert-if-absent."""
+"""The only place with dialect-specific SQL: portable insert-if-absent and per-chat locks."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.base import Executable
 from sqlmodel import Session
@@ -23,3 +24,18 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     dialect = session.get_bind().dialect.name
     statement = _insert_ignore_statement(table.__table__, dialect)
     return session.execute(statement, values).first() is not None
+
+
+_LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def chat_lock_key(channel: str, chat_id: str) -> int:
+    """Return a stable signed 64-bit key for one chat (same in every process and release)."""
+    digest = hashlib.blake2b(f"{channel}:{chat_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_chat(session: Session, channel: str, chat_id: str) -> None:
+    """Serialise one chat's units of work across processes until commit (no-op on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK_CHAT, {"key": chat_lock_key(channel, chat_id)})

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.core.context import Context, Services
@@ -25,9 +27,12 @@ from bot.core.router import Router
 from storage import conversations, people
 from storage.conversations import ConversationState, StateConflict
 from storage.db import Database
+from storage.dialect import lock_chat
 
 logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4096
+DB_OUTAGE_SECONDS = 30.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Dispatcher:
         self.senders: dict[str, Sender] = {}
         self.flood = FloodGuard()
         self._handled = 0
+        self.db_outage_seconds = DB_OUTAGE_SECONDS
         self._locks: weakref.WeakValueDictionary[ChatKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -100,15 +106,31 @@ class Dispatcher:
         return deliveries
 
     async def _process_with_retry(self, msg: Incoming) -> list[Delivery]:
-        for attempt in range(3):
-            try:
-                return await self.db.run(lambda session: self.process(session, msg))
-            except _Abort as abort:
-                await self.db.run(lambda session: self._mark_only(session, msg))
-                return abort.deliveries
-            except StateConflict:
-                logger.info("State conflict for %s, attempt %d", msg.key, attempt + 1)
+        try:
+            for attempt in range(3):
+                try:
+                    return await self._run(lambda session: self.process(session, msg))
+                except _Abort as abort:
+                    await self._run(lambda session: self._mark_only(session, msg))
+                    return abort.deliveries
+                except StateConflict:
+                    logger.info("State conflict for %s, attempt %d", msg.key, attempt + 1)
+        except OperationalError:
+            logger.error("Database unavailable: update %s of %s lost", msg.update_id, msg.key)
         return [self._apology(msg, "error.busy")]
+
+    async def _run(self, work: Callable[[Session], T]) -> T:
+        """Run a unit of work, waiting out a database outage of up to `db_outage_seconds`."""
+        delay, waited = 0.25, 0.0
+        while True:
+            try:
+                return await self.db.run(work)
+            except OperationalError:
+                if waited >= self.db_outage_seconds:
+                    raise
+                logger.warning("Database unavailable, retrying in %.2f s", delay)
+                await asyncio.sleep(delay)
+                waited, delay = waited + delay, min(delay * 2, 4.0)
 
     async def deliver(self, deliveries: list[Delivery]) -> None:
         """Send deliveries through their channels; log and go on when one fails."""
@@ -136,6 +158,7 @@ class Dispatcher:
         """Apply one update inside the caller's transaction and return what to send."""
         now = self.services.clock.now()
         key = msg.key
+        lock_chat(session, key.channel, key.chat_id)
         if not conversations.mark_processed(
             session, channel=key.channel, update_id=msg.update_id, now=now
         ):

@@ -1,0 +1,1 @@
+"""Scale-out, load and data-protection tests (several worker processes on one database)."""
