@@ -73,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="put a backup back into the SQLite database")
     restore.add_argument("file", help="a file written by: python -m bot backup")
     restore.add_argument("--force", action="store_true", help="replace a database holding data")
+    report = sub.add_parser("report", help="write a monthly report file (XLSX or CSV)")
+    scope = report.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--team", type=int, help="one team, by id (see: team list)")
+    scope.add_argument("--ward", type=int, help="one ward: a line per team")
+    scope.add_argument("--city", action="store_true", help="the whole city: a line per ward")
+    report.add_argument("--month", default="", help="YYYY-MM (default: the current month)")
+    report.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    report.add_argument("--lang", choices=["vi", "en"], default="")
+    report.add_argument("-o", "--output", default="", help="file (default: data/reports/...)")
+    demo = sub.add_parser("demo", help="create a demo ward with teams and 3 months of sessions")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--teams", type=int, default=3, help="how many demo teams")
     return parser
 
 

@@ -13,8 +13,10 @@ from bot.app import App, build_app
 from bot.backup_commands import backup_command  # noqa: F401  (registers backup and restore)
 from bot.channels.console import ConsoleChannel
 from bot.cli import command, days, print_json
+from bot.report_commands import report_command  # noqa: F401  (registers report and demo)
 from bot.settings import Settings, SettingsError
 from handlers.common import BotLinks
+from scheduler.runner import SchedulerService
 from storage import invites, migrate, people, teams
 from storage.db import Database
 from storage.models import Membership
@@ -224,6 +226,8 @@ async def _serve(runtime: Runtime) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    scheduler = SchedulerService(runtime.core.db, runtime.core.dispatcher, runtime.core.services)
+    scheduler.start()
     try:
         await runtime.start()
         settings = runtime.core.settings
@@ -234,3 +238,4 @@ async def _serve(runtime: Runtime) -> None:
         await stop.wait()
     finally:
         await runtime.stop()
+        await scheduler.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.router import Router
 from handlers import core
+from handlers import leaders
 from handlers import link
 from handlers import privacy
 
@@ -13,5 +14,6 @@ def build_router() -> Router:
     router = Router()
     core.setup(router)
     link.setup(router)
+    leaders.setup(router)
     privacy.setup(router)
     return router

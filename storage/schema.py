@@ -6,6 +6,7 @@ import storage.links
 import storage.models
 import storage.privacy
 import storage.question_models
+import storage.schedule_models
 import storage.session_models  # noqa: F401
 
 metadata = SQLModel.metadata

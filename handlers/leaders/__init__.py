@@ -1,0 +1,46 @@
+"""Leader tools: weekly digest, reminders settings, targets, monthly report and hours."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.router import Router
+from handlers.common import end, say
+from handlers.leaders import commands, targets, team_settings
+
+MANAGERS = {"leader", "ward_admin", "admin"}
+MEMBERS = {"volunteer", "leader"}
+
+
+def setup(router: Router) -> None:
+    """Register the leader commands, their buttons ('ldr:') and flow states ('ldr.')."""
+    router.command("digest", commands.digest, roles=MANAGERS)
+    router.command("report", commands.report, roles=MANAGERS)
+    router.command("hours", commands.hours, roles=MANAGERS)
+    router.command("target", targets.target, roles=MANAGERS)
+    router.command("settings", team_settings.show, roles=MANAGERS)
+    router.command("linkgroup", team_settings.link_group, roles=MANAGERS, menu=False)
+    router.command("unlinkgroup", team_settings.unlink_group, roles=MANAGERS, menu=False)
+    router.command("mute", team_settings.mute, roles=MEMBERS, menu=False)
+    router.command("unmute", team_settings.unmute, roles=MEMBERS, menu=False)
+    router.button("ldr", on_button)
+    router.state("ldr", on_text)
+
+
+def on_button(ctx: Context) -> Outcome:
+    """Route 'ldr:s:…' (settings) and 'ldr:t:…' (targets) buttons."""
+    parts = ctx.msg.payload.split(":")
+    if len(parts) >= 2 and parts[1] == "s":
+        return team_settings.on_button(ctx, parts[2:])
+    if len(parts) >= 2 and parts[1] == "t":
+        return targets.on_button(ctx, parts[2:])
+    return say(ctx, "error.stale_button")
+
+
+def on_text(ctx: Context) -> Outcome:
+    """Route text typed in a leader flow (a reminder time or a target number)."""
+    if ctx.state == team_settings.TIME_STATE:
+        return team_settings.on_time(ctx)
+    if ctx.state == targets.TARGET_STATE:
+        return targets.on_number(ctx)
+    return end(ctx, "error.stale_button")

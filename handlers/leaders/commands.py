@@ -1,0 +1,91 @@
+"""/digest, /report and /hours: the weekly digest, the monthly report file and volunteer hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Document, Image, Reply
+from domain.funding import DA_NANG_2026, FundingRule
+from domain.periods import Week
+from handlers.leaders.digest_view import digest_caption, digest_chart, digest_text
+from handlers.leaders.hours_view import hours_text, hours_xlsx
+from handlers.leaders.report_xlsx import report_csv, report_xlsx
+from handlers.leaders.scope import current_month, parse_args, scope_for, team_for
+from storage import digests
+from storage.hours import hours_report
+from storage.month_report import month_report
+
+
+@dataclass(frozen=True)
+class Funding:
+    """The allowance rule used by /hours (a component, so deployments may register another)."""
+
+    rule: FundingRule = DA_NANG_2026
+
+
+def _rule(ctx: Context) -> FundingRule:
+    found = ctx.services.components.get(Funding)
+    return found.rule if isinstance(found, Funding) else DA_NANG_2026
+
+
+def digest(ctx: Context) -> Outcome:
+    """Show the last full week's digest of a team: the chart and the text."""
+    args = parse_args(ctx.msg.args, cutoff=ctx.settings.report_cutoff_day, usage="digest.usage")
+    team = team_for(ctx, args.team_id)
+    assert team.id is not None
+    week = Week.containing(ctx.local_now.date()).shift(-1)
+    if "now" in (w.casefold() for w in args.rest) or "nay" in (w.casefold() for w in args.rest):
+        week = week.shift(1)
+    data = digests.team_weeks(
+        ctx.session, week=week, tz=ctx.tz, cutoff=ctx.settings.report_cutoff_day, team_ids=[team.id]
+    )[team.id]
+    png = digest_chart(ctx.catalog, data)
+    return Outcome(
+        [
+            Reply(
+                image=Image(png, caption=digest_caption(ctx.catalog, data), filename="digest.png")
+            ),
+            Reply(text=digest_text(ctx.catalog, ctx.locale, data)),
+        ]
+    )
+
+
+def report(ctx: Context) -> Outcome:
+    """Send the monthly report of a team, ward or the city as XLSX (or CSV with 'csv')."""
+    args = parse_args(ctx.msg.args, cutoff=ctx.settings.report_cutoff_day, usage="report.usage")
+    if args.rest:
+        return Outcome([Reply(text=ctx.t("report.usage"))])
+    scope = scope_for(ctx, args)
+    month = args.month or current_month(ctx)
+    data = month_report(ctx.session, scope=scope.kind, scope_id=scope.id, month=month)
+    name = f"bao-cao-{scope.kind}{'-' + str(scope.id) if scope.id else ''}-{month.key}"
+    caption = ctx.t(
+        "report.caption",
+        month=f"{month.month:02d}/{month.year}",
+        start=month.start.strftime("%d/%m/%Y"),
+        end=month.last_day.strftime("%d/%m/%Y"),
+    )
+    if args.fmt == "csv":
+        document = Document(f"{name}.csv", report_csv(data), caption)
+    else:
+        content = report_xlsx(data, ctx.catalog, ctx.locale, issued=ctx.local_now.date())
+        document = Document(f"{name}.xlsx", content, caption)
+    return Outcome([Reply(document=document)])
+
+
+def hours(ctx: Context) -> Outcome:
+    """Show a team's volunteer hours and allowance for a month ('xlsx' adds the file)."""
+    args = parse_args(ctx.msg.args, cutoff=ctx.settings.report_cutoff_day, usage="hours.usage")
+    if args.rest or args.fmt == "csv":
+        return Outcome([Reply(text=ctx.t("hours.usage"))])
+    team = team_for(ctx, args.team_id)
+    assert team.id is not None
+    month = args.month or current_month(ctx)
+    data = hours_report(ctx.session, team_id=team.id, month=month, rule=_rule(ctx))
+    replies = [Reply(text=hours_text(ctx.catalog, ctx.locale, data, team.name))]
+    if args.fmt == "xlsx":
+        content = hours_xlsx(ctx.catalog, ctx.locale, data, team.name)
+        replies.append(Reply(document=Document(f"gio-{team.id}-{month.key}.xlsx", content)))
+    return Outcome(replies)

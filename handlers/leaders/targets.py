@@ -1,0 +1,151 @@
+"""/target: monthly targets per area, typed in one line or chosen with buttons."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.flow import Outcome, UserFacingError
+from bot.core.messages import Button, Reply, rows
+from domain.periods import Month
+from domain.services import default_catalogue
+from domain.text import fold
+from handlers.common import say
+from handlers.leaders.digest_view import metric_label, target_line
+from handlers.leaders.scope import current_month, number, parse_args, team_for
+from storage import targets, teams
+from storage.models import Area, Team
+
+TARGET_STATE = "ldr.target"
+WHOLE_TEAM = ("all", "*", "ca to", "toan to", "team", "tat ca")
+GENERAL_ALIASES = {
+    "sessions": "sessions", "buoi": "sessions", "ho": "sessions", "households": "sessions",
+    "luot": "sessions", "people": "people", "nguoi": "people",
+}  # fmt: skip
+MAX_TARGET = 100_000
+
+
+def _metric(words: list[str]) -> tuple[str, list[str]] | None:
+    """Find a metric at the end of the words; return it and the words before it."""
+    catalogue = default_catalogue()
+    for size in range(min(len(words), catalogue.max_alias_words), 0, -1):
+        phrase = " ".join(words[-size:])
+        general = GENERAL_ALIASES.get(fold(phrase))
+        if general is not None:
+            return general, words[:-size]
+        service = catalogue.by_alias(phrase)
+        if service is not None:
+            return service.key, words[:-size]
+    return None
+
+
+def _area(ctx: Context, team_id: int, words: list[str]) -> Area | None:
+    """Return the area named (by name or number); None means the whole team."""
+    typed = fold(" ".join(words))
+    if not typed or typed in WHOLE_TEAM:
+        return None
+    areas = teams.areas_of(ctx.session, team_id)
+    position = number(typed)
+    if position is not None and 1 <= position <= len(areas):
+        return areas[position - 1]
+    exact = [a for a in areas if fold(a.name) == typed]
+    close = exact or [a for a in areas if typed in fold(a.name)]
+    if len(close) != 1:
+        raise UserFacingError("target.unknown_area", area=" ".join(words))
+    return close[0]
+
+
+def _progress_text(ctx: Context, team: Team, month: Month) -> str:
+    assert team.id is not None
+    found = targets.target_progress(ctx.session, team.id, month)
+    lines = [ctx.t("target.header", team=team.name, month=f"{month.month:02d}/{month.year}")]
+    lines += [target_line(ctx.catalog, ctx.locale, t) for t in found] or [ctx.t("target.none")]
+    return "\n".join(lines)
+
+
+def target(ctx: Context) -> Outcome:
+    """Set a target ('/target <area> <service> <number> [YYYY-MM]') or show targets and buttons."""
+    args = parse_args(ctx.msg.args, cutoff=ctx.settings.report_cutoff_day, usage="target.usage")
+    team = team_for(ctx, args.team_id)
+    assert team.id is not None
+    month = args.month or current_month(ctx)
+    if not args.rest:
+        areas = teams.areas_of(ctx.session, team.id)
+        choices = [Button(ctx.t("target.whole_team"), f"ldr:t:{team.id}:a:0")]
+        choices += [Button(a.name, f"ldr:t:{team.id}:a:{a.id}") for a in areas[:20]]
+        text = _progress_text(ctx, team, month) + "\n\n" + ctx.t("target.pick_area")
+        return Outcome([Reply(text=text, buttons=rows(*choices, per_row=2))])
+    words = list(args.rest)
+    wanted = number(words.pop())
+    if wanted is None or wanted > MAX_TARGET:
+        return say(ctx, "target.usage")
+    found = _metric(words)
+    if found is None:
+        return say(ctx, "target.unknown_metric")
+    metric, words = found
+    area = _area(ctx, team.id, words)
+    return _save(ctx, team, area, metric, wanted, month)
+
+
+def _save(
+    ctx: Context, team: Team, area: Area | None, metric: str, number: int, month: Month
+) -> Outcome:
+    assert team.id is not None
+    targets.set_target(
+        ctx.session, team_id=team.id, area_id=area.id if area else None, metric=metric,
+        month=month.key, target=number, set_by=ctx.person.id, now=ctx.now,
+    )  # fmt: skip
+    saved = ctx.t(
+        "target.saved",
+        area=area.name if area else ctx.t("target.whole_team"),
+        metric=metric_label(metric, ctx.locale, ctx.catalog),
+        target=number,
+        month=f"{month.month:02d}/{month.year}",
+    )
+    return Outcome([Reply(text=saved + "\n\n" + _progress_text(ctx, team, month))], next_state=None)
+
+
+def _checked_area(ctx: Context, team_id: int, raw: str) -> Area | None:
+    if raw in ("", "0"):
+        return None
+    area_id = number(raw)
+    area = ctx.session.get(Area, area_id) if area_id is not None else None
+    if area is None or area.team_id != team_id:
+        raise UserFacingError("error.stale_button")
+    return area
+
+
+def on_button(ctx: Context, args: list[str]) -> Outcome:
+    """Handle 'ldr:t:<team>:a:<area>' and 'ldr:t:<team>:m:<area>:<metric>'."""
+    team_id = number(args[0]) if args else None
+    if len(args) < 3 or team_id is None:
+        return say(ctx, "error.stale_button")
+    team = team_for(ctx, team_id)
+    assert team.id is not None
+    area = _checked_area(ctx, team.id, args[2])
+    area_id = area.id if area else 0
+    if args[1] == "a":
+        keys = [s.key for s in default_catalogue().all()] + list(targets.GENERAL_METRICS)
+        buttons = [
+            Button(metric_label(k, ctx.locale, ctx.catalog), f"ldr:t:{team.id}:m:{area_id}:{k}")
+            for k in keys
+        ]
+        return Outcome([Reply(text=ctx.t("target.pick_metric"), buttons=rows(*buttons, per_row=2))])
+    if args[1] == "m" and len(args) > 3:
+        metric = args[3]
+        if metric not in targets.GENERAL_METRICS and default_catalogue().get(metric) is None:
+            return say(ctx, "error.stale_button")
+        data = {"team": team.id, "area": area_id, "metric": metric}
+        return Outcome([Reply(text=ctx.t("target.ask_number"))], next_state=TARGET_STATE, data=data)
+    return say(ctx, "error.stale_button")
+
+
+def on_number(ctx: Context) -> Outcome:
+    """Take the typed target number chosen with buttons."""
+    typed = ctx.msg.text.strip()
+    wanted = number(typed)
+    if wanted is None or wanted > MAX_TARGET:
+        return say(ctx, "target.bad_number")
+    team = team_for(ctx, int(ctx.data.get("team", 0)) or None)
+    assert team.id is not None
+    area = _checked_area(ctx, team.id, str(ctx.data.get("area", 0)))
+    metric = str(ctx.data.get("metric", ""))
+    return _save(ctx, team, area, metric, wanted, current_month(ctx))

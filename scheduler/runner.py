@@ -1,0 +1,195 @@
+"""The scheduler service: APScheduler 3.x only triggers sweeps; the database decides what is sent.
+
+One sweep (every `tick_seconds`, and once at start to catch up): take or renew the DB lease,
+put rows stuck in 'sending' after a crash back to pending, plan due reminders and digests,
+then send every due row. Only the lease holder sweeps; even without the lease, the atomic
+claim keeps two processes from sending the same row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.core.context import Services
+from bot.core.dispatcher import Dispatcher
+from scheduler.config import SchedulerConfig
+from scheduler.pacing import Pacer
+from scheduler.planner import Planner, PlanStats
+from scheduler.sender import DispatcherTransport, OutboxSender, SendStats, Transport
+from storage import outbox
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+LEASE = "scheduler"
+SWEEP_JOB, CLEANUP_JOB = "tcns.sweep", "tcns.cleanup"
+
+
+@dataclass
+class TickReport:
+    """What one sweep did (leader False: another process holds the lease)."""
+
+    leader: bool = True
+    recovered: int = 0
+    planned: PlanStats = field(default_factory=PlanStats)
+    sent: SendStats = field(default_factory=SendStats)
+
+
+def default_holder() -> str:
+    """Return a name for this process: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class SchedulerService:
+    """Runs the sweeps of reminders and digests for one process."""
+
+    def __init__(
+        self,
+        db: Database,
+        dispatcher: Dispatcher,
+        services: Services,
+        *,
+        config: SchedulerConfig | None = None,
+        transport: Transport | None = None,
+        pacer: Pacer | None = None,
+        holder: str | None = None,
+        use_lease: bool = True,
+        charts: bool = True,
+    ) -> None:
+        self.db, self.services = db, services
+        self.config = config or SchedulerConfig()
+        self.holder = holder or default_holder()
+        self.use_lease = use_lease
+        settings = services.settings
+        self.tz = settings.timezone
+        self.planner = Planner(
+            db=db,
+            translations=services.translations,
+            tz=settings.timezone,
+            default_locale=settings.default_locale,
+            cutoff=settings.report_cutoff_day,
+            config=self.config,
+            charts=charts,
+        )
+        self.pacer = pacer or Pacer(
+            global_per_second=self.config.global_per_second,
+            per_chat_per_second=self.config.per_chat_per_second,
+        )
+        self.sender = OutboxSender(
+            db=db,
+            transport=transport or DispatcherTransport(dispatcher),
+            pacer=self.pacer,
+            config=self.config,
+            holder=self.holder,
+            clock=services.clock,
+        )
+        self._scheduler: AsyncIOScheduler | None = None
+        self._lock = asyncio.Lock()
+        self._current: asyncio.Task[Any] | None = None
+
+    def start(self) -> None:
+        """Register the sweep jobs (in memory, explicit ids) and start; the first sweep runs now."""
+        if self._scheduler is not None:
+            return
+        scheduler = AsyncIOScheduler(timezone=self.tz)
+        scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self.config.tick_seconds, timezone=self.tz),
+            id=SWEEP_JOB,
+            replace_existing=True,
+            misfire_grace_time=self.config.misfire_grace_seconds,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(self.tz)
+            + timedelta(seconds=self.config.start_delay_seconds),
+        )
+        scheduler.add_job(
+            self._cleanup,
+            CronTrigger(hour=3, minute=17, timezone=self.tz),
+            id=CLEANUP_JOB,
+            replace_existing=True,
+            misfire_grace_time=self.config.misfire_grace_seconds,
+            coalesce=True,
+            max_instances=1,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        logger.info("Scheduler started as %s", self.holder)
+
+    async def shutdown(self) -> None:
+        """Stop triggering, let a running sweep give its rows back, and release the lease."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        current = self._current
+        if current is not None and not current.done():
+            current.cancel()
+            await asyncio.gather(current, return_exceptions=True)
+        if self.use_lease:
+            now = self.services.clock.now()
+            await self.db.run(
+                lambda s: outbox.release_lease(s, name=LEASE, holder=self.holder, now=now)
+            )
+        self.planner.close()
+        logger.info("Scheduler stopped")
+
+    async def _tick(self) -> None:
+        try:
+            await self.run_due()
+        except Exception:
+            logger.exception("Scheduler sweep failed")
+
+    async def _cleanup(self) -> None:
+        cutoff = self.services.clock.now() - timedelta(days=self.config.keep_sent_days)
+        try:
+            removed = await self.db.run(lambda s: outbox.purge_sent(s, before=cutoff))
+            logger.info("Removed %d old sent outbox rows", removed)
+        except Exception:
+            logger.exception("Outbox cleanup failed")
+
+    async def run_due(self, now: datetime | None = None) -> TickReport:
+        """Run one sweep at `now` (the injected clock by default): lease, recover, plan, send."""
+        async with self._lock:
+            self._current = asyncio.current_task()
+            try:
+                return await self._sweep(now or self.services.clock.now())
+            finally:
+                self._current = None
+
+    async def _sweep(self, now: datetime) -> TickReport:
+        report = TickReport()
+        if not await self._hold_lease(now):
+            report.leader = False
+            return report
+        timeout = self.config.sending_timeout
+        report.recovered = await self.db.run(
+            lambda s: outbox.recover_stuck(s, now=now, timeout=timeout)
+        )
+        report.planned = await self.planner.plan(now)
+
+        async def renew() -> bool:
+            return await self._hold_lease(max(now, self.services.clock.now()))
+
+        report.sent = await self.sender.send_due(now, keep_going=renew)
+        return report
+
+    async def _hold_lease(self, now: datetime) -> bool:
+        if not self.use_lease:
+            return True
+        ttl = max(self.config.lease_ttl, timedelta(seconds=3 * self.config.tick_seconds))
+        held = await self.db.run(
+            lambda s: outbox.take_lease(s, name=LEASE, holder=self.holder, now=now, ttl=ttl)
+        )
+        if not held:
+            logger.debug("Another process holds the scheduler lease")
+        return held

@@ -1,0 +1,87 @@
+"""/settings buttons and typed time, /mute and /unmute, /linkgroup in a group chat."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.core.messages import ChatKey, Incoming, Kind
+from storage import team_prefs
+from tests.factories import Harness
+from tests.reports import world as w
+
+
+def en(app: App, key: str, **params: object) -> str:
+    """Return an English catalog text."""
+    return app.services.translations.get("en").text(key, **params)
+
+
+async def test_leader_changes_day_time_and_turns_reminders_off(harness: Harness, app: App) -> None:
+    world = w.build(app)
+    hoa = harness.user("200")
+    await hoa.say("/lang")
+    await hoa.press("lang:en")
+    await hoa.say("/settings")
+    assert "Friday at 17:00" in hoa.text() and "Monday at 07:00" in hoa.text()
+    await hoa.press_label("Change the day")
+    await hoa.press_label("Wednesday")
+    assert "Wednesday at 17:00" in hoa.text()
+    await hoa.press_label("Change the time")
+    await hoa.press_label("08:00")
+    assert "Wednesday at 08:00" in hoa.text()
+    await hoa.press_label("Change the time")
+    await hoa.press_label("Other time")
+    await hoa.say("25:99")
+    assert hoa.text() == en(app, "tsettings.bad_time")
+    await hoa.say("16h30")
+    assert "Wednesday at 16:30" in hoa.text()
+    await hoa.press_label("Turn reminders off")
+    assert "Nudge volunteers who logged nothing: off" in hoa.text()
+    await hoa.press_label("Turn the digest off")
+    prefs = app.db.run_sync(lambda s: team_prefs.get(s, world.team))
+    assert (prefs.reminder_enabled, prefs.reminder_weekday, prefs.reminder_minute) == (
+        False,
+        2,
+        990,
+    )
+    assert prefs.digest_enabled is False
+    await hoa.press_label("Turn reminders on")
+    assert app.db.run_sync(lambda s: team_prefs.get(s, world.team)).reminder_enabled is True
+
+
+async def test_volunteer_mutes_and_unmutes(harness: Harness, app: App) -> None:
+    world = w.build(app)
+    lan = harness.user("301")
+    await lan.say("/mute")
+    assert "/unmute" in lan.text()
+    assert app.db.run_sync(lambda s: team_prefs.is_muted(s, world.volunteers[0]))
+    await lan.say("/mute")
+    assert "/unmute" in lan.text()
+    await lan.say("/unmute")
+    assert not app.db.run_sync(lambda s: team_prefs.is_muted(s, world.volunteers[0]))
+    await lan.say("/unmute")
+    assert lan.text() == app.services.translations.get("vi").text("mute.not_muted")
+
+
+async def _group_command(app: App, user_id: str, text: str, update: str) -> list[str]:
+    incoming = Incoming(
+        ChatKey("test", "-100777", user_id), update, Kind.TEXT, text=text, is_group=True
+    )
+    return [d.reply.text for d in await app.dispatcher.handle(incoming)]
+
+
+async def test_linkgroup_only_in_a_group_by_the_leader(harness: Harness, app: App) -> None:
+    world = w.build(app)
+    hoa = harness.user("200")
+    await hoa.say("/linkgroup")
+    assert hoa.text() == app.services.translations.get("vi").text("group.only_in_group")
+    refused = await _group_command(app, "301", "/linkgroup", "g1")
+    assert refused == [app.services.translations.get("vi").text("error.not_allowed")]
+    other = await _group_command(app, "400", f"/linkgroup #{world.team}", "g2")
+    assert other == [app.services.translations.get("vi").text("error.not_allowed")]
+    ignored = await _group_command(app, "200", "chào cả nhà", "g3")
+    assert ignored == []
+    linked = await _group_command(app, "200", "/linkgroup@tcns_test_bot", "g4")
+    assert "Tổ 12" in linked[0]
+    prefs = app.db.run_sync(lambda s: team_prefs.get(s, world.team))
+    assert (prefs.group_channel, prefs.group_chat_id) == ("test", "-100777")
+    await hoa.say("/unlinkgroup")
+    assert not app.db.run_sync(lambda s: team_prefs.get(s, world.team)).has_group

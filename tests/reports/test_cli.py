@@ -1,0 +1,37 @@
+"""`python -m bot demo` and `python -m bot report`: demo data that /digest, /report and /hours show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import main
+
+
+@pytest.fixture
+def env(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_demo_then_reports(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--teams", "2"]) == 0
+    assert "Created" in capsys.readouterr().out
+    assert main(["demo"]) == 0
+    assert "already has data" in capsys.readouterr().out
+    assert main(["report", "--ward", "1"]) == 0
+    written = sorted((env / "data" / "reports").iterdir())
+    assert len(written) == 1 and written[0].suffix == ".xlsx"
+    book = load_workbook(written[0])
+    assert book.sheetnames == ["Báo cáo", "Data"]
+    out = env / "team.csv"
+    assert main(["report", "--team", "1", "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["service", "sessions", "people", "succeeded", "minutes"] and len(rows) == 16
+    assert main(["report", "--city", "--month", "2026-13"]) == 2
+    assert main(["report", "--team", "99"]) == 1

@@ -1,0 +1,94 @@
+"""Digest data: one team or all teams at once give the same answer; the text fits one message."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.app import App
+from bot.core.clock import FixedClock
+from domain.periods import Week
+from domain.services import default_catalogue
+from handlers.leaders.digest_view import MAX_TEXT, digest_text
+from storage import digests, questions, teams
+from tests.reports import world as w
+from tests.scheduler.support import VN
+
+WEEK = Week(date(2026, 2, 23))
+
+
+def test_bulk_and_single_team_digests_agree(app: App) -> None:
+    world = w.build(app)
+    now = app.services.clock.now()
+
+    def work(session: object) -> None:
+        for offset in range(20):
+            team = (world.team, world.far_team)[offset % 2]
+            person = world.volunteers[offset % 3] if team == world.team else world.other_leader
+            w.log(
+                session,
+                person_id=person,
+                team_id=team,
+                day=WEEK.start - timedelta(days=offset * 3),  # type: ignore[arg-type]
+                items=[("vneid_level2", 3, offset % 4, ("otp_not_received",) * (3 - offset % 4))],
+                now=now,
+            )
+        for team in (world.team, world.far_team, None):
+            questions.add_question(
+                session,
+                text="?",
+                now=now - timedelta(days=8),
+                channel="test",  # type: ignore[arg-type]
+                person_id=None,
+                team_id=team,
+                best_key=None,
+                score=0.0,
+            )
+
+    app.db.run_sync(work)  # type: ignore[arg-type]
+    for week in (WEEK, WEEK.shift(-1), WEEK.shift(-2)):
+        every = app.db.run_sync(lambda s, k=week: digests.team_weeks(s, week=k, tz=VN))  # type: ignore[misc]
+        for team in (world.team, world.sister_team, world.far_team):
+            one = app.db.run_sync(
+                lambda s, k=week, t=team: digests.team_weeks(s, week=k, tz=VN, team_ids=[t])  # type: ignore[misc]
+            )[team]
+            assert one == every[team]
+    sample = app.db.run_sync(lambda s: digests.team_weeks(s, week=WEEK, tz=VN))[world.team]
+    assert sample.unanswered == 1 and sample.history[-1][0] == WEEK
+    assert len(sample.history) == 8
+
+
+def test_a_big_team_digest_fits_one_message(app: App, clock: FixedClock) -> None:
+    now = clock.now()
+    services = [s.key for s in default_catalogue().all()]
+
+    def work(session: object) -> int:
+        team = teams.create_team(
+            session,
+            ward_name="Phường Hòa Khánh với tên rất dài để thử",
+            name="Tổ dân phố số 123 " * 5,  # type: ignore[arg-type]
+            areas=[f"Khu vực {i}" for i in range(30)],
+            now=now,
+        )
+        for index in range(400):
+            person = w.person(session, f"v{index}", f"Nguyễn Thị Phương Thảo Số {index:03d}", now)  # type: ignore[arg-type]
+            w.join(session, person, team.id or 0, "volunteer", now)  # type: ignore[arg-type]
+            if index % 2:
+                w.log(
+                    session,
+                    person_id=person,
+                    team_id=team.id or 0,
+                    day=WEEK.start,
+                    now=now,  # type: ignore[arg-type]
+                    items=[(services[index % 15], 9, 1, ("other",) * 8)],
+                )
+        return team.id or 0
+
+    team_id = app.db.run_sync(work)  # type: ignore[arg-type]
+    data = app.db.run_sync(lambda s: digests.team_weeks(s, week=WEEK, tz=VN, team_ids=[team_id]))[
+        team_id
+    ]
+    assert len(data.volunteers) == 200 and len(data.silent) == 200
+    for lang in ("vi", "en"):
+        text = digest_text(app.services.translations.get(lang), lang, data)
+        assert len(text) <= MAX_TEXT
+        assert "(+" in text and "Nguyễn Thị Phương Thảo Số" in text
