@@ -1,0 +1,98 @@
+"""Session logging: /log (guided or one line), /undo, /edit, /mine, and the 'lg:' buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Reply
+from bot.core.router import Router
+from handlers.sessionlog import questions as q
+from handlers.sessionlog import steps
+from handlers.sessionlog.answers import answer
+from handlers.sessionlog.buttons import ACTIONS, stale
+from handlers.sessionlog.draft import Draft
+from handlers.sessionlog.mine import mine
+from handlers.sessionlog.quick import start_quick
+from handlers.sessionlog.records import RECORD_ACTIONS, edit_command, undo
+from handlers.sessionlog.steps import LOG_ROLES, ask, proceed
+
+logger = logging.getLogger(__name__)
+
+
+def setup(router: Router) -> None:
+    """Register the logging commands, buttons and flow states."""
+    roles = set(LOG_ROLES)
+    router.command("log", log_command, roles=roles)
+    router.command("undo", undo, roles=roles)
+    router.command("mine", mine, roles=roles)
+    router.command("edit", edit_command, roles=roles, menu=False)
+    router.button("lg", on_button)
+    router.state("log", on_text)
+
+
+def default_team(ctx: Context) -> int | None:
+    """Return the team to log for without asking: the one led, or the only one."""
+    led = ctx.roles.led_teams()
+    if len(led) == 1:
+        return led[0]
+    members = ctx.roles.member_teams()
+    return members[0] if len(members) == 1 else None
+
+
+def load_draft(ctx: Context) -> Draft | None:
+    """Return the draft of the flow in progress, or None when there is none (or it is broken)."""
+    if ctx.state not in steps.DRAFT_STATES and ctx.state != steps.RESUME:
+        return None
+    try:
+        return Draft.from_data(ctx.data, today=ctx.local_now.date())
+    except ValueError:
+        logger.warning("Dropped unreadable logging data of %s", ctx.key)
+        return None
+
+
+def start_new(ctx: Context) -> Outcome:
+    """Start a guided log."""
+    return proceed(ctx, Draft(day=ctx.local_now.date(), team=default_team(ctx)))
+
+
+def log_command(ctx: Context) -> Outcome:
+    """Log a session: '/log <line>' reads one line; '/log' asks step by step (or resumes)."""
+    if not ctx.roles.teams:
+        return Outcome([Reply(text=ctx.t("log.no_team"))])
+    if ctx.msg.args:
+        return start_quick(ctx, ctx.msg.args, default_team(ctx))
+    draft = load_draft(ctx)
+    if draft is not None:
+        if ctx.state != steps.RESUME:
+            draft.prev = ctx.state
+        return ask(q.ask_resume(ctx), steps.RESUME, draft)
+    return start_new(ctx)
+
+
+def on_button(ctx: Context) -> Outcome:
+    """Route an 'lg:' button: record buttons carry an id; flow buttons must match the state."""
+    if not ctx.roles.may(LOG_ROLES):
+        return Outcome([Reply(text=ctx.t("error.not_allowed"))])
+    _, _, rest = ctx.msg.payload.partition(":")
+    action, *args = rest.split(":")
+    record_action = RECORD_ACTIONS.get(action)
+    if record_action is not None:
+        return record_action(ctx, args)
+    if action == "new" and ctx.state == steps.RESUME:
+        return start_new(ctx)
+    known = ACTIONS.get(action)
+    draft = load_draft(ctx)
+    if known is None or draft is None or ctx.state not in known[0]:
+        return stale(ctx)
+    outcome = known[1](ctx, draft, args)
+    return outcome if outcome is not None else stale(ctx)
+
+
+def on_text(ctx: Context) -> Outcome:
+    """Handle text typed while a logging flow waits for an answer."""
+    draft = load_draft(ctx)
+    if draft is None:
+        return Outcome([Reply(text=ctx.t("error.stale_button"))], next_state=None)
+    return answer(ctx, draft)

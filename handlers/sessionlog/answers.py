@@ -1,0 +1,135 @@
+"""Typed answers in the logging flow: numbers, '2/3', durations, dates, area names and notes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from domain.quicklog import parse_quick_log
+from domain.services import default_catalogue
+from domain.text import fold
+from handlers.sessionlog import steps
+from handlers.sessionlog.buttons import set_ok
+from handlers.sessionlog.draft import MAX_PEOPLE, Draft, Item
+from handlers.sessionlog.render import redaction_notice
+from handlers.sessionlog.save import clean_note
+from handlers.sessionlog.steps import gap, proceed, reask
+
+_COUNT = re.compile(r"^(\d{1,4})\s*(?:ng|nguoi|people|persons?)?$")
+_RATIO = re.compile(r"^(\d{1,4})\s*/\s*(\d{1,4})$")
+_ALL = frozenset({"tat ca", "het", "ca", "all", "everyone", "du", "toan bo"})
+_TODAY = frozenset({"hom nay", "hnay", "homnay", "bua nay", "bua ni", "today"})
+_DURATION_CODES = frozenset({"bad_duration", "missing_duration", "multiple_durations"})
+_DATE_CODES = frozenset({"bad_date", "future_date", "too_old", "multiple_dates"})
+
+
+def parse_count(text: str) -> tuple[int | None, int | None] | None:
+    """Read '3' as (3, None) and '2/3' as (3, 2); None when it is neither."""
+    folded = fold(text).rstrip(".")
+    if match := _COUNT.match(folded):
+        return int(match[1]), None
+    if match := _RATIO.match(folded):
+        return int(match[2]), int(match[1])
+    return None
+
+
+def parse_minutes(text: str, today: date) -> int | None:
+    """Read a duration with the quick log's grammar ('45p', '1h30', '2 giờ'); a bare number is minutes."""
+    typed = text.strip()
+    if typed.isascii() and typed.isdigit():
+        typed += "p"
+    log = parse_quick_log(typed, today=today, catalogue=default_catalogue())
+    if log.minutes is None or {p.code for p in log.problems} & _DURATION_CODES:
+        return None
+    return log.minutes
+
+
+def parse_day(text: str, today: date, max_days_back: int) -> date | None:
+    """Read a day with the quick log's grammar ('3/3', 'hôm qua'); None when unreadable."""
+    log = parse_quick_log(
+        text, today=today, catalogue=default_catalogue(), max_days_back=max_days_back
+    )
+    if {p.code for p in log.problems} & _DATE_CODES or log.unknown_tokens:
+        return None
+    if log.day != today or fold(text) in _TODAY or any(ch.isdigit() for ch in text):
+        return log.day
+    return None
+
+
+def _hint(ctx: Context, draft: Draft, key: str, **params: object) -> Outcome:
+    return reask(ctx, draft, ctx.state, ctx.t(key, **params))
+
+
+def answer(ctx: Context, draft: Draft) -> Outcome:
+    """Handle text typed during the flow, by state."""
+    text = ctx.msg.text.strip()
+    state = ctx.state
+    if state in (steps.CARD, steps.NOTE):
+        return take_note(ctx, draft, text)
+    if state == steps.SERVICES:
+        service = default_catalogue().by_alias(text)
+        if service is None:
+            return _hint(ctx, draft, "log.hint.service")
+        if draft.multi:
+            if service.key not in draft.picks:
+                draft.picks.append(service.key)
+            return reask(ctx, draft, steps.SERVICES)
+        draft.items, draft.picks = [Item(service.key)], []
+        return proceed(ctx, draft)
+    if state in (steps.PEOPLE, steps.OK):
+        return take_count(ctx, draft, text)
+    if state == steps.DAY:
+        day = parse_day(text, ctx.local_now.date(), ctx.settings.log_max_days_back)
+        if day is None:
+            return _hint(ctx, draft, "log.hint.day", max_days_back=ctx.settings.log_max_days_back)
+        draft.day, draft.ask_day = day, False
+        return proceed(ctx, draft)
+    if state == steps.MINUTES:
+        minutes = parse_minutes(text, ctx.local_now.date())
+        if minutes is None:
+            return _hint(ctx, draft, "log.hint.duration")
+        draft.minutes = minutes
+        return proceed(ctx, draft)
+    if state == steps.AREA:
+        found = steps.match_areas(text, steps.team_areas(ctx, draft.team))
+        if len(found) != 1:
+            return _hint(ctx, draft, "log.hint.area")
+        draft.area, draft.area_done = found[0].id, True
+        return proceed(ctx, draft)
+    return _hint(ctx, draft, "log.hint.buttons")
+
+
+def take_count(ctx: Context, draft: Draft, text: str) -> Outcome:
+    """Store a typed number of people ('3'), of successes, or both ('2/3')."""
+    step = gap(draft)
+    if step.state not in (steps.PEOPLE, steps.OK):
+        return _hint(ctx, draft, "log.hint.buttons")
+    item = draft.items[step.index]
+    if step.state == steps.OK and fold(text) in _ALL:
+        set_ok(item, item.people or 0)
+        return proceed(ctx, draft)
+    parsed = parse_count(text)
+    if parsed is None:
+        return _hint(ctx, draft, "log.hint.number")
+    people, ok = parsed
+    if step.state == steps.OK and ok is None:
+        people, ok = item.people, people
+    if people is None or (ok is None and step.state == steps.OK):
+        return _hint(ctx, draft, "log.hint.number")
+    if not 1 <= people <= MAX_PEOPLE:
+        return _hint(ctx, draft, "log.hint.people_range", max=MAX_PEOPLE)
+    if ok is not None and ok > people:
+        return _hint(ctx, draft, "log.hint.ok_over", people=people)
+    item.people = people
+    if ok is not None:
+        set_ok(item, ok)
+    return proceed(ctx, draft)
+
+
+def take_note(ctx: Context, draft: Draft, text: str) -> Outcome:
+    """Store a note without personal data, telling the volunteer what was removed."""
+    draft.note, kinds = clean_note(text)
+    notices = [redaction_notice(ctx, kinds)] if kinds else []
+    return proceed(ctx, draft, notices)

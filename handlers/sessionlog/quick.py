@@ -1,0 +1,92 @@
+"""The one-line quick log (/log vneid2 3 dvc 1 45p): parse, ask only what is missing, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from domain.quicklog import Problem, QuickLog, parse_quick_log
+from domain.redact import redact
+from domain.services import default_catalogue
+from domain.text import fold
+from handlers.sessionlog.draft import Draft, Item
+from handlers.sessionlog.render import fmt_day, redaction_notice, service_label
+from handlers.sessionlog.save import clean_note
+from handlers.sessionlog.steps import proceed, team_areas
+
+AREA_TEXT_MAX = 60
+_COUNT_CODES = frozenset({"missing_count", "bad_count", "succeeded_over_people"})
+_DATE_CODES = frozenset({"future_date", "too_old", "bad_date", "multiple_dates"})
+_DURATION_CODES = frozenset({"bad_duration", "multiple_durations"})
+
+
+def problem_text(ctx: Context, problem: Problem) -> str:
+    """Return the localized explanation of one parser problem."""
+    params: dict[str, object] = dict(problem.params)
+    if "service" in params:
+        params["service"] = service_label(ctx, str(params["service"]))
+    if "day" in params:
+        params["day"] = fmt_day(date.fromisoformat(str(params["day"])))
+    return ctx.t(f"log.problem.{problem.code}", **params)
+
+
+def draft_from(parsed: QuickLog, team: int | None) -> Draft:
+    """Turn a parsed line into a draft; what could not be read stays empty so it is asked."""
+    draft = Draft(day=parsed.day, team=team, quick=True, minutes=parsed.minutes)
+    items = {
+        i.service: Item(i.service, i.people, i.succeeded, [], i.succeeded >= i.people)
+        for i in parsed.items
+    }
+    for problem in parsed.problems:
+        code, service = problem.code, str(problem.params.get("service", ""))
+        if code in _COUNT_CODES and service and service not in items:
+            people = problem.params.get("people") if code == "succeeded_over_people" else None
+            items[service] = Item(service, people if isinstance(people, int) else None)
+        elif code in _DATE_CODES:
+            draft.ask_day = True
+        elif code in _DURATION_CODES:
+            draft.minutes = None
+        elif code == "multiple_areas":
+            draft.quick = False
+    draft.items = list(items.values())
+    codes = {p.code for p in parsed.problems}
+    if parsed.area and "multiple_areas" not in codes:
+        draft.area_text = parsed.area[:AREA_TEXT_MAX]
+    return draft
+
+
+def longer_area(ctx: Context, team: int, area: str, unknown: list[str]) -> tuple[str, list[str]]:
+    """Read '@Tổ dân phố 12' whole: the parser keeps one word, the rest comes back unknown."""
+    if not unknown:
+        return area, unknown
+    areas = team_areas(ctx, team)
+    names = {fold(a.name).replace(" ", "") for a in areas}
+    for size in range(len(unknown), 0, -1):
+        candidate = " ".join([area, *unknown[:size]])
+        if fold(candidate).replace(" ", "") in names:
+            return candidate[:AREA_TEXT_MAX], unknown[size:]
+    return area, unknown
+
+
+def start_quick(ctx: Context, text: str, team: int | None) -> Outcome:
+    """Parse a quick log line and show the card, or ask for the parts it lacks."""
+    parsed = parse_quick_log(
+        text,
+        today=ctx.local_now.date(),
+        catalogue=default_catalogue(),
+        max_days_back=ctx.settings.log_max_days_back,
+    )
+    draft = draft_from(parsed, team)
+    unknown = list(parsed.unknown_tokens)
+    if draft.area_text and draft.team is not None:
+        draft.area_text, unknown = longer_area(ctx, draft.team, draft.area_text, unknown)
+    notices = [problem_text(ctx, p) for p in parsed.problems]
+    if unknown:
+        shown = redact(" ".join(unknown)).text
+        notices.append(ctx.t("log.problem.unknown_tokens", tokens=shown))
+    if parsed.note:
+        draft.note, kinds = clean_note(parsed.note)
+        if kinds:
+            notices.append(redaction_notice(ctx, kinds))
+    return proceed(ctx, draft, notices)

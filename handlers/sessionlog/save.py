@@ -1,0 +1,104 @@
+"""Storing a confirmed draft: a new session, or a correction of a stored one (audited)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Context
+from bot.core.flow import Outcome
+from bot.core.messages import Reply
+from domain.redact import redact
+from handlers.sessionlog.draft import NOTE_MAX, Draft
+from handlers.sessionlog.render import flags
+from handlers.sessionlog.steps import CARD, gap, proceed
+from storage import sessions, teams
+from storage.sessions import Changes, SessionRecord
+
+logger = logging.getLogger(__name__)
+
+
+def clean_note(text: str) -> tuple[str, frozenset[str]]:
+    """Return the note without personal data (and shortened), with the kinds removed."""
+    redaction = redact(text.strip())
+    return redaction.text[:NOTE_MAX], redaction.kinds
+
+
+def may_correct(ctx: Context, record: SessionRecord) -> bool:
+    """Tell whether the sender may change a record: theirs, or one of a team they manage."""
+    if record.person_id == ctx.person.id or ctx.roles.is_admin:
+        return True
+    if record.team_id in ctx.roles.led_teams():
+        return True
+    if ctx.roles.wards:
+        team = teams.get_team(ctx.session, record.team_id)
+        return team is not None and team.ward_id in ctx.roles.wards
+    return False
+
+
+def _end(ctx: Context, key: str, /, **params: object) -> Outcome:
+    return Outcome([Reply(text=ctx.t(key, **params))], next_state=None)
+
+
+def save(ctx: Context, draft: Draft) -> Outcome:
+    """Store the draft if it is complete; otherwise ask what is missing."""
+    if gap(draft).state != CARD:
+        return proceed(ctx, draft)
+    if draft.edit is not None:
+        return save_changes(ctx, draft, draft.edit)
+    if draft.team is None or draft.team not in ctx.roles.member_teams():
+        return _end(ctx, "log.team_gone")
+    assert ctx.person.id is not None and draft.minutes is not None
+    out_of_hours, kind = flags(draft.day, ctx.now, ctx)
+    note, _ = clean_note(draft.note)
+    session_id = sessions.add_session(
+        ctx.session,
+        person_id=ctx.person.id,
+        team_id=draft.team,
+        area_id=draft.area,
+        day=draft.day,
+        received_at=ctx.now,
+        minutes=draft.minutes,
+        channel=ctx.key.channel,
+        note=note,
+        out_of_hours=out_of_hours,
+        day_kind=kind,
+        items=draft.inputs(),
+    )
+    logger.info("Session %s logged by person %s", session_id, ctx.person.id)
+    return _end(ctx, "log.saved", id=session_id)
+
+
+def changes_between(ctx: Context, record: SessionRecord, draft: Draft) -> Changes:
+    """Return what the draft changes in the stored record."""
+    changes = Changes()
+    if draft.day != record.day:
+        changes.day = draft.day
+        changes.out_of_hours, changes.day_kind = flags(draft.day, record.received_at, ctx)
+    if draft.minutes is not None and draft.minutes != record.minutes:
+        changes.minutes = draft.minutes
+    if draft.area != record.area_id:
+        changes.area_id = draft.area
+        changes.clear_area = draft.area is None
+    note, _ = clean_note(draft.note)
+    if note != record.note:
+        changes.note = note
+    if draft.inputs() != list(record.items):
+        changes.items = draft.inputs()
+    return changes
+
+
+def save_changes(ctx: Context, draft: Draft, session_id: int) -> Outcome:
+    """Apply a correction through update_session (which keeps an audit entry)."""
+    record = sessions.get_session(ctx.session, session_id)
+    if record is None or not may_correct(ctx, record):
+        return _end(ctx, "log.edit.not_found", id=session_id)
+    changes = changes_between(ctx, record, draft)
+    if changes == Changes():
+        return _end(ctx, "log.unchanged", id=session_id)
+    assert ctx.person.id is not None
+    sessions.update_session(
+        ctx.session, session_id=session_id, actor_person_id=ctx.person.id, now=ctx.now,
+        changes=changes,
+    )  # fmt: skip
+    logger.info("Session %s corrected by person %s", session_id, ctx.person.id)
+    return _end(ctx, "log.updated", id=session_id)

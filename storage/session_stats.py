@@ -1,0 +1,121 @@
+"""Aggregates over assistance sessions for one volunteer or team: totals, favourites, last area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.session_models import AssistItem, AssistSession
+
+
+@dataclass(frozen=True)
+class ServiceTotal:
+    """People helped with one service in a period, and how many succeeded."""
+
+    service: str
+    people: int
+    succeeded: int
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    """What a person logged in a period: sessions, people, successes, minutes, per service."""
+
+    sessions: int = 0
+    people: int = 0
+    succeeded: int = 0
+    minutes: int = 0
+    services: tuple[ServiceTotal, ...] = ()
+
+
+def period_totals(session: Session, *, person_id: int, start: date, end: date) -> PeriodTotals:
+    """Return a person's totals for the days in [start, end)."""
+    in_period = (
+        col(AssistSession.person_id) == person_id,
+        col(AssistSession.day) >= start,
+        col(AssistSession.day) < end,
+    )
+    count, minutes = session.exec(
+        select(func.count(col(AssistSession.id)), func.coalesce(func.sum(AssistSession.minutes), 0))
+        .where(*in_period)
+    ).one()  # fmt: skip
+    if not count:
+        return PeriodTotals()
+    per_service = session.exec(
+        select(
+            col(AssistItem.service),
+            func.sum(AssistItem.people),
+            func.sum(AssistItem.succeeded),
+        )
+        .join(AssistSession, col(AssistSession.id) == col(AssistItem.session_id))
+        .where(*in_period)
+        .group_by(col(AssistItem.service))
+    ).all()
+    services = sorted(
+        (ServiceTotal(name, int(people or 0), int(ok or 0)) for name, people, ok in per_service),
+        key=lambda s: (-s.people, s.service),
+    )
+    return PeriodTotals(
+        sessions=int(count),
+        people=sum(s.people for s in services),
+        succeeded=sum(s.succeeded for s in services),
+        minutes=int(minutes or 0),
+        services=tuple(services),
+    )
+
+
+def favourite_services(session: Session, *, person_id: int, limit: int = 6) -> list[str]:
+    """Return the services a person logged most often in their latest 50 sessions."""
+    recent = (
+        select(col(AssistSession.id))
+        .where(col(AssistSession.person_id) == person_id)
+        .order_by(col(AssistSession.id).desc())
+        .limit(50)
+        .scalar_subquery()
+    )
+    uses = func.count(col(AssistItem.id))
+    statement = (
+        select(col(AssistItem.service), uses)
+        .where(col(AssistItem.session_id).in_(recent))
+        .group_by(col(AssistItem.service))
+        .order_by(uses.desc(), func.max(col(AssistItem.id)).desc())
+        .limit(limit)
+    )
+    return [service for service, _ in session.exec(statement).all()]
+
+
+def last_area(session: Session, *, person_id: int, team_id: int) -> int | None:
+    """Return the area of a person's latest session in a team that had one."""
+    statement = (
+        select(col(AssistSession.area_id))
+        .where(
+            col(AssistSession.person_id) == person_id,
+            col(AssistSession.team_id) == team_id,
+            col(AssistSession.area_id).is_not(None),
+        )
+        .order_by(col(AssistSession.id).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first()
+
+
+def team_session_ids(
+    session: Session, *, team_ids: Sequence[int], exclude_person_id: int, limit: int = 10
+) -> list[int]:
+    """Return the ids of the latest sessions of some teams logged by other people."""
+    if not team_ids:
+        return []
+    statement = (
+        select(col(AssistSession.id))
+        .where(
+            col(AssistSession.team_id).in_(list(team_ids)),
+            col(AssistSession.person_id) != exclude_person_id,
+        )
+        .order_by(col(AssistSession.received_at).desc(), col(AssistSession.id).desc())
+        .limit(limit)
+    )
+    return [int(i) for i in session.exec(statement).all() if i is not None]

@@ -1,0 +1,113 @@
+"""Shared builders for the session-logging handler tests (teams, members, records, texts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session
+
+from bot.app import App
+from storage import people, sessions, teams
+from storage.models import Membership
+from storage.sessions import ItemInput, SessionRecord
+from tests.factories import Harness, User
+
+AREAS = ("Tổ dân phố 1", "Tổ dân phố 12")
+
+
+def vi(app: App, key: str, **params: object) -> str:
+    """Return a Vietnamese catalog text."""
+    return app.services.translations.get("vi").text(key, **params)
+
+
+def make_team(
+    app: App, name: str = "Tổ 12", *, ward: str = "Phường Hải Châu", areas: Sequence[str] = AREAS
+) -> int:
+    """Create a team with areas; return its id."""
+    now = app.services.clock.now()
+
+    def work(session: Session) -> int:
+        team = teams.create_team(session, ward_name=ward, name=name, areas=list(areas), now=now)
+        assert team.id is not None
+        return team.id
+
+    return app.db.run_sync(work)
+
+
+def add_member(
+    app: App, team_id: int, user_id: str, *, role: str = "volunteer", channel: str = "test"
+) -> int:
+    """Make a channel user a member of a team; return the person id."""
+    now = app.services.clock.now()
+
+    def work(session: Session) -> int:
+        person = people.ensure_person(
+            session, channel=channel, user_id=user_id, chat_id=user_id, now=now
+        )
+        assert person.id is not None
+        session.add(Membership(person_id=person.id, team_id=team_id, role=role, joined_at=now))
+        return person.id
+
+    return app.db.run_sync(work)
+
+
+def volunteer(
+    harness: Harness,
+    team_id: int,
+    user_id: str = "v1",
+    *,
+    role: str = "volunteer",
+    channel: str = "test",
+) -> User:
+    """Return a harness user who belongs to the team."""
+    add_member(harness.app, team_id, user_id, role=role, channel=channel)
+    return harness.user(user_id, channel=channel)
+
+
+def records(app: App, person_id: int | None = None) -> list[SessionRecord]:
+    """Return every stored session (or one person's), oldest first."""
+
+    def work(session: Session) -> list[SessionRecord]:
+        found = sessions.sessions_between(
+            session, start=date(2000, 1, 1), end=date(2100, 1, 1), person_id=person_id
+        )
+        return found
+
+    return app.db.run_sync(work)
+
+
+def store(
+    app: App,
+    *,
+    person_id: int,
+    team_id: int,
+    day: date,
+    items: Sequence[ItemInput],
+    minutes: int = 30,
+    area_id: int | None = None,
+    note: str = "",
+) -> int:
+    """Store a session directly; return its id."""
+    now = app.services.clock.now()
+    return app.db.run_sync(
+        lambda s: sessions.add_session(
+            s,
+            person_id=person_id,
+            team_id=team_id,
+            area_id=area_id,
+            day=day,
+            received_at=now,
+            minutes=minutes,
+            channel="test",
+            note=note,
+            out_of_hours=False,
+            day_kind="workday",
+            items=items,
+        )
+    )
+
+
+def area_ids(app: App, team_id: int) -> dict[str, int]:
+    """Return the team's areas by name."""
+    return app.db.run_sync(lambda s: {a.name: a.id or 0 for a in teams.areas_of(s, team_id)})
