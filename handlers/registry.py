@@ -7,6 +7,7 @@ from handlers import core
 from handlers import leaders
 from handlers import link
 from handlers import privacy
+from handlers import sessionlog
 
 
 def build_router() -> Router:
@@ -16,4 +17,5 @@ def build_router() -> Router:
     link.setup(router)
     leaders.setup(router)
     privacy.setup(router)
+    sessionlog.setup(router)
     return router
