@@ -11,6 +11,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Translations, default_translations
 from bot.settings import Settings
 from handlers.common import BotLinks
+from handlers.faq.service import build_faq_service
 from handlers.registry import build_router
 from storage.db import Database
 from storage.migrate import ensure_upgraded
@@ -42,6 +43,7 @@ def build_services(
         clock=clock or SystemClock(),
     )
     services.add(BotLinks(telegram_username=settings.telegram_bot_username))
+    services.add(build_faq_service())
     return services
 
 

@@ -13,6 +13,7 @@ from bot.app import App, build_app
 from bot.backup_commands import backup_command  # noqa: F401  (registers backup and restore)
 from bot.channels.console import ConsoleChannel
 from bot.cli import command, days, print_json
+from bot.faq_commands import faq_command  # noqa: F401  (registers faq)
 from bot.report_commands import report_command  # noqa: F401  (registers report and demo)
 from bot.settings import Settings, SettingsError
 from handlers.common import BotLinks

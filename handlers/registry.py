@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.router import Router
 from handlers import core
+from handlers import faq
 from handlers import leaders
 from handlers import link
 from handlers import privacy
@@ -17,5 +18,6 @@ def build_router() -> Router:
     link.setup(router)
     leaders.setup(router)
     privacy.setup(router)
+    faq.setup(router)
     sessionlog.setup(router)
     return router

@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher
+from handlers.faq.escalation import run_escalation
 from scheduler.config import SchedulerConfig
 from scheduler.pacing import Pacer
 from scheduler.planner import Planner, PlanStats
@@ -33,6 +34,7 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 LEASE = "scheduler"
 SWEEP_JOB, CLEANUP_JOB = "tcns.sweep", "tcns.cleanup"
+HANDOFF_JOB = "tcns.handoffs"
 
 
 @dataclass
@@ -122,6 +124,15 @@ class SchedulerService:
             coalesce=True,
             max_instances=1,
         )
+        scheduler.add_job(
+            self._handoffs,
+            IntervalTrigger(minutes=1, timezone=self.tz),
+            id=HANDOFF_JOB,
+            replace_existing=True,
+            misfire_grace_time=self.config.misfire_grace_seconds,
+            coalesce=True,
+            max_instances=1,
+        )
         scheduler.start()
         self._scheduler = scheduler
         logger.info("Scheduler started as %s", self.holder)
@@ -148,6 +159,12 @@ class SchedulerService:
             await self.run_due()
         except Exception:
             logger.exception("Scheduler sweep failed")
+
+    async def _handoffs(self) -> None:
+        try:
+            await run_escalation(self.db, self.services, self.sender.transport.send)
+        except Exception:
+            logger.exception("Handoff escalation sweep failed")
 
     async def _cleanup(self) -> None:
         cutoff = self.services.clock.now() - timedelta(days=self.config.keep_sent_days)

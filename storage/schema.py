@@ -2,6 +2,8 @@
 
 from sqlmodel import SQLModel
 
+import storage.faq_phrasing
+import storage.handoff
 import storage.links
 import storage.models
 import storage.privacy

@@ -1,0 +1,65 @@
+"""`python -m bot faq ask "<question>" [--json]`: try the FAQ matcher from the files, no database needed."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.cli import command, print_json
+from bot.settings import Settings
+from domain.faq import match_as_json
+from domain.redact import redact
+from handlers.faq.service import FaqService
+from storage.db import make_engine
+
+logger = logging.getLogger(__name__)
+
+
+def load_stored_phrasings(service: FaqService, database_url: str) -> int:
+    """Add the phrasings leaders stored, when the database exists; return how many."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or not Path(database).is_file():
+            return 0
+    try:
+        engine = make_engine(database_url)
+        try:
+            if not inspect(engine).has_table("faq_phrasing"):
+                return 0
+            with Session(engine) as session:
+                return service.sync(session, force=True)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        logger.warning("Stored FAQ phrasings not loaded: %s", exc.__class__.__name__)
+        return 0
+
+
+@command("faq")
+def faq_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Match one question and print the topic key, score and suggestions."""
+    service = FaqService()
+    if not args.no_db:
+        load_stored_phrasings(service, settings.database_url)
+    result = match_as_json(service.matcher, redact(args.question).text)
+    if args.json:
+        print_json(result)
+        return 0
+    key = result["key"]
+    entry = service.entry(str(key), settings.default_locale) if key else None
+    if entry is not None:
+        sys.stdout.write(f"{key} ({result['score']}): {entry.title}\n")
+    else:
+        suggestions = result["suggestions"]
+        assert isinstance(suggestions, list)
+        listed = ", ".join(str(s) for s in suggestions) or "-"
+        sys.stdout.write(f"no confident answer ({result['score']}); suggestions: {listed}\n")
+    return 0

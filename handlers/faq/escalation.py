@@ -1,0 +1,154 @@
+"""The handoff sweep: tell the leader about requests nobody took in 30 minutes, expire old ones.
+
+`escalate_handoffs` is pure database work plus the deliveries to send; running it twice (or in
+two processes) escalates each handoff once, because the flag is set by a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.core.context import Services
+from bot.core.messages import Address, Button, Delivery, Reply, rows
+from handlers.faq import contacts
+from handlers.faq.answers import payload
+from handlers.faq.send import question_text
+from storage import conversations
+from storage import handoff as store
+from storage.db import Database
+from storage.handoff import Handoff, Status
+
+logger = logging.getLogger(__name__)
+ESCALATE_AFTER = timedelta(minutes=30)
+EXPIRE_AFTER = timedelta(hours=24)
+IDLE_AFTER = timedelta(hours=24)
+
+
+def escalate_handoffs(session: Session, *, now: datetime, services: Services) -> list[Delivery]:
+    """Escalate, expire and close handoffs as due; return the messages to send."""
+    deliveries: list[Delivery] = []
+    for handoff in store.due_for_escalation(session, opened_before=now - ESCALATE_AFTER):
+        if handoff.id is not None and store.mark_escalated(session, handoff_id=handoff.id, now=now):
+            deliveries += _escalate(session, handoff, now, services)
+    for handoff in store.stale(
+        session, opened_before=now - EXPIRE_AFTER, idle_before=now - IDLE_AFTER
+    ):
+        deliveries += _expire(session, handoff, now, services)
+    removed = store.purge_drafts(session, before=now - EXPIRE_AFTER)
+    if removed:
+        logger.info("Removed %d unsent handoff drafts", removed)
+    for delivery in deliveries:
+        _remember_menu(session, delivery, now)
+    return deliveries
+
+
+async def run_escalation(
+    db: Database, services: Services, send: Callable[[Delivery], Awaitable[None]]
+) -> int:
+    """Run the sweep in one transaction, then send its messages; return how many were sent."""
+    now = services.clock.now()
+    deliveries = await db.run(lambda s: escalate_handoffs(s, now=now, services=services))
+    sent = 0
+    for delivery in deliveries:
+        try:
+            await send(delivery)
+            sent += 1
+        except Exception:
+            logger.exception("Sending a handoff escalation to %s failed", delivery.address)
+    return sent
+
+
+def _text(services: Services, locale: str, key: str, /, **params: object) -> str:
+    return services.translations.get(locale).text(key, **params)
+
+
+def _escalate(
+    session: Session, handoff: Handoff, now: datetime, services: Services
+) -> list[Delivery]:
+    """Tell the team's leaders (or the ward's admins) and reassure the resident."""
+    assert handoff.id is not None and handoff.team_id is not None
+    settings = services.settings
+    leaders = contacts.team_contacts(session, handoff.team_id, settings, role="leader")
+    if not leaders:
+        ward_id = contacts.ward_of(session, handoff.team_id)
+        leaders = contacts.ward_admin_contacts(session, ward_id, settings) if ward_id else []
+    team, _ = contacts.team_label(session, handoff.team_id)
+    minutes = int(ESCALATE_AFTER.total_seconds() // 60)
+    out: list[Delivery] = []
+    for leader in leaders:
+        if leader.person_id == handoff.resident_id:
+            continue
+        text = _text(
+            services,
+            leader.locale,
+            "handoff.escalated_leader",
+            id=handoff.id,
+            team=team,
+            minutes=minutes,
+            question=question_text(services, handoff, leader.locale),
+        )
+        take = Button(
+            _text(services, leader.locale, "handoff.take"), payload("ho", "take", handoff.id)
+        )
+        out.append(Delivery(leader.address, Reply(text=text, buttons=rows(take)), leader.locale))
+    locale = contacts.locale_of(session, handoff.resident_id, settings)
+    reassure = Reply(text=_text(services, locale, "handoff.escalated_resident"))
+    out.append(Delivery(contacts.resident_address(handoff), reassure, locale))
+    logger.info("Handoff %s escalated to %d people", handoff.id, len(out) - 1)
+    return out
+
+
+def _expire(
+    session: Session, handoff: Handoff, now: datetime, services: Services
+) -> list[Delivery]:
+    """End an open handoff nobody took, or a taken one gone quiet, and tell who was in it."""
+    assert handoff.id is not None
+    settings = services.settings
+    waiting = handoff.status == Status.OPEN.value
+    status = Status.EXPIRED if waiting else Status.CLOSED
+    if not store.finish(
+        session, handoff_id=handoff.id, by="timeout", now=now, status=status, only=(handoff.status,)
+    ):
+        return []
+    resident_locale = contacts.locale_of(session, handoff.resident_id, settings)
+    key = "handoff.expired" if waiting else "handoff.idle_closed"
+    resident = (handoff.resident_channel, handoff.resident_chat, handoff.resident_user)
+    out = [
+        Delivery(
+            contacts.resident_address(handoff),
+            Reply(text=_text(services, resident_locale, key)),
+            resident_locale,
+        )
+    ]
+    sides = [resident]
+    if not waiting and handoff.volunteer_id is not None:
+        locale = contacts.locale_of(session, handoff.volunteer_id, settings)
+        text = _text(services, locale, "handoff.idle_closed_volunteer", id=handoff.id)
+        out.append(Delivery(contacts.volunteer_address(handoff), Reply(text=text), locale))
+        sides.append((handoff.volunteer_channel, handoff.volunteer_chat, handoff.volunteer_user))
+    for side in sides:
+        contacts.set_relay_state(
+            session, key=side, handoff_id=handoff.id, now=now, ttl=timedelta(), entering=False
+        )
+    logger.info("Handoff %s ended by timeout (%s)", handoff.id, status.value)
+    return out
+
+
+def _remember_menu(session: Session, delivery: Delivery, now: datetime) -> None:
+    """Store the buttons as numbered options too, for channels that cannot show buttons."""
+    buttons = delivery.reply.all_buttons()
+    if not buttons:
+        return
+    address: Address = delivery.address
+    conversations.set_menu(
+        session,
+        channel=address.channel,
+        chat_id=address.chat_id,
+        labels=[b.label for b in buttons],
+        payloads=[b.payload for b in buttons],
+        now=now,
+    )

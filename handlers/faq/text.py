@@ -1,0 +1,44 @@
+"""Free text: relay an ongoing conversation, hand over on request, otherwise answer the question."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.flow import KEEP, Outcome
+from handlers.common import say
+from handlers.faq import handoff, relay
+from handlers.faq.answers import answer
+from handlers.faq.contacts import RELAY_STATE
+from handlers.faq.handoff import DESCRIBE_STATE
+from handlers.faq.intent import wants_volunteer
+from storage import handoff as store
+from storage.handoff import Status
+
+
+def on_text(ctx: Context) -> Outcome:
+    """Handle free text outside any flow."""
+    assert ctx.person.id is not None
+    active = store.taken_with(ctx.session, ctx.person.id)
+    if active is not None:
+        return relay.forward(ctx, active)
+    if wants_volunteer(ctx.msg.text):
+        return handoff.ask(ctx, [])
+    return answer(ctx, ctx.msg.text)
+
+
+def on_state(ctx: Context) -> Outcome:
+    """Handle free text inside the handoff flow: description, place buttons, relay."""
+    if ctx.state == DESCRIBE_STATE:
+        return handoff.describe(ctx)
+    if ctx.state != RELAY_STATE:
+        return say(ctx, "handoff.choose")
+    handoff_id = ctx.data.get("h")
+    found = store.get(ctx.session, handoff_id) if isinstance(handoff_id, int) else None
+    parties = (found.resident_id, found.volunteer_id) if found is not None else ()
+    if found is not None and found.status == Status.TAKEN.value and ctx.person.id in parties:
+        return relay.forward(ctx, found)
+    if found is not None and found.status == Status.OPEN.value and ctx.person.id in parties:
+        return say(ctx, "handoff.waiting")
+    outcome = on_text(ctx)
+    if outcome.next_state is KEEP:
+        outcome.next_state, outcome.data = None, None
+    return outcome
