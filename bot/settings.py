@@ -82,7 +82,7 @@ def _parse_positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) <= 0:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
         raise SettingsError(name, f"'{raw}' is not a positive whole number")
     return int(raw)
 
@@ -124,7 +124,7 @@ def _parse_port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 65535:
         raise SettingsError(name, f"'{raw}' is not a port number (0-65535)")
     return int(raw)
 
@@ -133,7 +133,7 @@ def _parse_cutoff_day(env: Mapping[str, str], name: str) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 28:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 28:
         raise SettingsError(name, f"'{raw}' is not a day of the month from 1 to 28")
     return int(raw)
 

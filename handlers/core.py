@@ -152,9 +152,9 @@ def invite(ctx: Context) -> Outcome:
             role = "leader"
         elif lowered in ("volunteer", "thanhvien", "tinhnguyenvien"):
             role = "volunteer"
-        elif lowered.startswith("x") and lowered[1:].isdigit():
+        elif lowered.startswith("x") and lowered[1:].isascii() and lowered[1:].isdigit():
             max_uses = max(1, min(int(lowered[1:]), 100))
-        elif word.isdigit():
+        elif word.isascii() and word.isdigit():
             team_id = int(word)
         else:
             return say(ctx, "invite.usage")

@@ -29,7 +29,7 @@ def map_choice(msg: Incoming, labels: list[str], payloads: list[str]) -> Incomin
     folded_labels = [fold(label) for label in labels]
     if typed in folded_labels:
         chosen = payloads[folded_labels.index(typed)]
-    elif typed.isdigit() and 1 <= int(typed) <= len(payloads):
+    elif typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(payloads):
         chosen = payloads[int(typed) - 1]
     if chosen is None:
         return None

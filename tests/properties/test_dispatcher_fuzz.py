@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.core.dispatcher import ChannelCaps
-from bot.core.messages import ChatKey, Incoming, Kind
+from bot.core.messages import ChatKey, Incoming, Kind, Reply
 from bot.settings import Settings
 from storage import invites, teams
 from tests.conftest import DEFAULT_NOW
@@ -79,9 +79,16 @@ def _process(app: App, msg: Incoming) -> list[str]:
         deliveries = app.db.run_sync(lambda s: app.dispatcher.process(s, msg))
     except _Abort as abort:
         deliveries = abort.deliveries
-    return [
-        d.reply.text or (d.reply.document.filename if d.reply.document else "") for d in deliveries
-    ]
+    return [_describe(d.reply) for d in deliveries]
+
+
+def _describe(reply: Reply) -> str:
+    """Return a reply's text, or the name of the file or picture it carries."""
+    if reply.text:
+        return reply.text
+    if reply.document is not None:
+        return reply.document.filename
+    return reply.image.filename if reply.image is not None else ""
 
 
 def _commands(app: App) -> list[str]:
