@@ -5,7 +5,8 @@ Both runs feed the same kind of updates to python-telegram-bot's ``Application.p
 nothing touches the network. The full stack is TelegramChannel → Dispatcher → handlers →
 SQLite file database.
 
-Usage: python -m benchmarks.log_bench [N]   (N logs = 2N updates; default 2000)
+Usage: python -m benchmarks.log_bench [N] [--stages]   (N logs = 2N updates; default 2000)
+--stages also runs Dispatcher.process alone on one thread and prints the CPU per stage.
 """
 
 from __future__ import annotations
@@ -219,6 +220,67 @@ async def stack_rate(app: App, raw: list[dict[str, Any]], *, concurrent: bool = 
     return await timed(channel.app, raw, channel.app, concurrent=concurrent)
 
 
+def process(app: App, message: Any, session: Session) -> object:
+    """Run one update through the dispatcher inside the caller's transaction."""
+    return app.dispatcher.process(session, message)
+
+
+def stage_breakdown(n: int) -> None:
+    """Time Dispatcher.process alone (no PTB, no thread hop) and print the CPU of each stage."""
+    import functools
+
+    from bot.core import dispatcher
+    from bot.core.messages import ChatKey, Incoming, Kind
+    from handlers.sessionlog import quick, steps
+    from storage import conversations
+
+    spent: dict[str, float] = {}
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - start
+
+        setattr(owner, name, timed_call)
+
+    for owner, name, label in (
+        (conversations, "mark_processed", "core  conversations.mark_processed"),
+        (people, "ensure_person", "core  people.ensure_person"),
+        (people, "roles_of", "core  people.roles_of"),
+        (conversations, "load", "core  conversations.load"),
+        (conversations, "save", "core  conversations.save"),
+        (dispatcher.Dispatcher, "_route", "handler (all of it)"),
+        (sessions, "add_session", "  of which sessions.add_session"),
+        (teams, "areas_of", "  of which teams.areas_of"),
+        (quick, "parse_quick_log", "  of which parse_quick_log"),
+        (steps, "card_text", "  of which card_text"),
+    ):
+        wrap(owner, name, label)
+    with tempfile.TemporaryDirectory() as folder:
+        app = prepare(Path(folder))
+        messages: list[Incoming] = []
+        for i in range(n):
+            uid = str(user_of(i)["id"])
+            key = ChatKey("telegram", uid, uid)
+            messages.append(Incoming(key, f"m{i}", Kind.TEXT, text=LINE))
+            messages.append(Incoming(key, f"c{i}", Kind.BUTTON, payload="lg:save"))
+        spent.clear()
+        cpu = time.process_time()
+        for message in messages:
+            app.db.run_sync(functools.partial(process, app, message))
+        cpu = time.process_time() - cpu
+        app.close()
+    print(f"Dispatcher.process alone: {cpu / len(messages) * 1000:.2f} ms CPU per update")
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:38s} {seconds / len(messages) * 1000:6.3f} ms  {seconds / cpu:6.1%}")
+
+
 def peak_mib() -> float:
     """Return the process's peak resident memory in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -252,4 +314,8 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
+    numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
+    count = numbers[0] if numbers else 2000
+    asyncio.run(main(count))
+    if "--stages" in sys.argv:
+        stage_breakdown(min(count, 1000))
