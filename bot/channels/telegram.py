@@ -34,6 +34,8 @@ CAPS = ChannelCaps(buttons=True, max_text=4096, edit=True)
 MAX_CALLBACK_BYTES = 64
 MAX_ATTEMPTS = 6
 Sleep = Callable[[float], Awaitable[None]]
+# PTB's and httpx's DEBUG output carries the bot token (in URLs) and raw messages: never let it out.
+QUIET_LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore")
 MENU_COMMANDS = (
     "start",
     "help",
@@ -110,6 +112,9 @@ class TelegramChannel:
         sleep: Sleep = asyncio.sleep,
         on_username: Callable[[str], None] | None = None,
     ) -> None:
+        for name in QUIET_LIBRARY_LOGGERS:
+            library_logger = logging.getLogger(name)
+            library_logger.setLevel(max(library_logger.getEffectiveLevel(), logging.INFO))
         self.dispatcher = dispatcher
         self.translations = translations
         self.poll_timeout = poll_timeout

@@ -179,16 +179,9 @@ async def test_dispatcher_path_stores_and_logs_no_personal_data(
         app.close()
 
 
-PTB_VERBOSE_LEAK = (
-    "bot/cli.py main() quiets only httpx and alembic, so under -v python-telegram-bot's DEBUG "
-    "logs ('telegram.ext.ExtBot': 'Set Bot API URL: .../bot<TOKEN>', every getUpdates result; "
-    "'telegram.ext.Application': 'Processing update ...') write the token and raw messages"
-)
-
-
 @pytest.mark.parametrize(
     "scope",
-    ["bot", pytest.param("library", marks=pytest.mark.xfail(strict=True, reason=PTB_VERBOSE_LEAK))],
+    ["bot", "library"],
 )
 async def test_telegram_path_stores_and_logs_no_personal_data(
     settings: Settings, clock: FixedClock, debug_logs: pytest.LogCaptureFixture, scope: str
