@@ -62,18 +62,16 @@ def start(ctx: Context, router: Router) -> Outcome:
 
 
 def _reload_roles(ctx: Context) -> Roles:
-    assert ctx.person.id is not None
     return Roles(
         is_admin=ctx.roles.is_admin,
-        wards=tuple(people.administered_wards(ctx.session, ctx.person.id)),
-        teams=tuple(people.team_roles(ctx.session, ctx.person.id)),
+        wards=tuple(people.administered_wards(ctx.session, ctx.person_id)),
+        teams=tuple(people.team_roles(ctx.session, ctx.person_id)),
     )
 
 
 def _redeem(ctx: Context, code: str) -> str:
-    assert ctx.person.id is not None
     result, invite = invites.redeem_invite(
-        ctx.session, code=code.strip(), person_id=ctx.person.id, now=ctx.now
+        ctx.session, code=code.strip(), person_id=ctx.person_id, now=ctx.now
     )
     if invite is None or result in (RedeemResult.UNKNOWN,):
         return ctx.t("invite.unknown")
@@ -177,7 +175,7 @@ def invite(ctx: Context) -> Outcome:
         now=ctx.now,
         ttl=timedelta(days=ctx.settings.invite_ttl_days),
         max_uses=max_uses,
-        created_by=ctx.person.id,
+        created_by=ctx.person_id,
     )
     link = ctx.services.get(BotLinks).telegram_start(created.code)
     return say(

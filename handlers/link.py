@@ -38,8 +38,7 @@ def _channel_name(ctx: Context, channel: str) -> str:
 
 
 def _linked_channels(ctx: Context) -> list[str]:
-    assert ctx.person.id is not None
-    found = {identity.channel for identity in people.identities_of(ctx.session, ctx.person.id)}
+    found = {identity.channel for identity in people.identities_of(ctx.session, ctx.person_id)}
     return sorted(found)
 
 
@@ -47,14 +46,13 @@ def link(ctx: Context) -> Outcome:
     """Without a code: give a one-time code to type on the other channel; with one: redeem it."""
     if ctx.msg.is_group:
         return say(ctx, "link.private_only")
-    assert ctx.person.id is not None
     typed = ctx.msg.args
     if typed:
         result = redeem_code(ctx.session, code=typed, person=ctx.person, now=ctx.now)
         if result is not LinkResult.LINKED:
             return say(ctx, RESULT_KEYS[result])
         return say(ctx, "link.done", channel=_channel_name(ctx, ctx.key.channel))
-    code = create_code(ctx.session, person_id=ctx.person.id, channel=ctx.key.channel, now=ctx.now)
+    code = create_code(ctx.session, person_id=ctx.person_id, channel=ctx.key.channel, now=ctx.now)
     linked = ", ".join(_channel_name(ctx, c) for c in _linked_channels(ctx))
     minutes = int(LINK_TTL.total_seconds() // 60)
     return Outcome(
@@ -70,10 +68,9 @@ def notify(ctx: Context) -> Outcome:
     choice = ctx.msg.args.strip().casefold()
     if choice:
         return _choose(ctx, choice)
-    assert ctx.person.id is not None
-    current = preferred_channel(ctx.session, ctx.person.id)
+    current = preferred_channel(ctx.session, ctx.person_id)
     if not current:
-        identity = contact_identity(ctx.session, ctx.person.id)
+        identity = contact_identity(ctx.session, ctx.person_id)
         current = identity.channel if identity is not None else ctx.key.channel
     buttons = rows(
         *(Button(_channel_name(ctx, c), f"notify:{c}") for c in NOTIFY_CHANNELS), per_row=2
@@ -92,6 +89,5 @@ def _choose(ctx: Context, choice: str) -> Outcome:
         return say(ctx, "notify.usage")
     if choice not in _linked_channels(ctx):
         return say(ctx, "notify.not_linked", channel=_channel_name(ctx, choice))
-    assert ctx.person.id is not None
-    set_preferred_channel(ctx.session, person_id=ctx.person.id, channel=choice, now=ctx.now)
+    set_preferred_channel(ctx.session, person_id=ctx.person_id, channel=choice, now=ctx.now)
     return say(ctx, "notify.set", channel=_channel_name(ctx, choice))

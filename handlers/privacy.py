@@ -24,24 +24,21 @@ def setup(router: Router) -> None:
 
 def notice_once(ctx: Context) -> Reply | None:
     """Return the short privacy notice the first time something personal is about to be kept."""
-    assert ctx.person.id is not None
-    if privacy.notice_shown(ctx.session, ctx.person.id):
+    if privacy.notice_shown(ctx.session, ctx.person_id):
         return None
-    privacy.mark_notice_shown(ctx.session, ctx.person.id, ctx.now)
+    privacy.mark_notice_shown(ctx.session, ctx.person_id, ctx.now)
     return Reply(text=ctx.t("privacy.short"))
 
 
 def show_notice(ctx: Context) -> Outcome:
     """Explain what the bot keeps, for how long, and how to have it deleted."""
-    assert ctx.person.id is not None
-    privacy.mark_notice_shown(ctx.session, ctx.person.id, ctx.now)
+    privacy.mark_notice_shown(ctx.session, ctx.person_id, ctx.now)
     return say(ctx, "privacy.full", days=ctx.settings.question_retention_days)
 
 
 def ask_forget(ctx: Context) -> Outcome:
     """Ask for confirmation before deleting everything kept about a resident."""
-    assert ctx.person.id is not None
-    if privacy.has_work_records(ctx.session, ctx.person.id):
+    if privacy.has_work_records(ctx.session, ctx.person_id):
         return say(ctx, "privacy.forget_member")
     buttons = rows(
         Button(ctx.t("privacy.forget_yes"), "forget:yes"),
@@ -53,20 +50,18 @@ def ask_forget(ctx: Context) -> Outcome:
 
 def confirm_forget(ctx: Context) -> Outcome:
     """Delete the resident's identity, questions and conversations once confirmed."""
-    assert ctx.person.id is not None
     if ctx.msg.payload != "forget:yes":
         return end(ctx, "cancel.done")
-    if privacy.has_work_records(ctx.session, ctx.person.id):
+    if privacy.has_work_records(ctx.session, ctx.person_id):
         return say(ctx, "privacy.forget_member")
     text = ctx.t("privacy.forgotten")
-    privacy.forget_person(ctx.session, ctx.person.id)
+    privacy.forget_person(ctx.session, ctx.person_id)
     return Outcome([Reply(text=text)])
 
 
 def export_records(ctx: Context) -> Outcome:
     """Send the volunteer their own records as a CSV file."""
-    assert ctx.person.id is not None
-    records = sessions.recent_sessions(ctx.session, person_id=ctx.person.id, limit=100_000)
+    records = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=100_000)
     catalogue = default_catalogue()
     area_names: dict[int, str] = {}
     for team_id in {r.team_id for r in records}:

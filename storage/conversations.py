@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.dialect import insert_ignore
+from storage import hotpath
 from storage.models import ChatMenu, Conversation, ProcessedUpdate
 
 
@@ -30,26 +30,14 @@ class ConversationState:
 
 def mark_processed(session: Session, *, channel: str, update_id: str, now: datetime) -> bool:
     """Record an update id; return False when it was already processed."""
-    return insert_ignore(
-        session,
-        ProcessedUpdate,
-        {"channel": channel, "update_id": update_id, "received_at": now},
-    )
+    params = {"channel": channel, "update_id": update_id, "now": now}
+    return session.connection().execute(hotpath.MARK_PROCESSED, params).first() is not None
 
 
 def load(session: Session, *, channel: str, chat_id: str, user_id: str) -> ConversationState:
     """Load the conversation row of one user in one chat, or an empty state."""
-    statement = select(
-        col(Conversation.state),
-        col(Conversation.data),
-        col(Conversation.version),
-        col(Conversation.expires_at),
-    ).where(
-        col(Conversation.channel) == channel,
-        col(Conversation.chat_id) == chat_id,
-        col(Conversation.user_id) == user_id,
-    )
-    row = session.execute(statement).first()
+    params = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+    row = session.connection().execute(hotpath.LOAD_STATE, params).first()
     if row is None:
         return ConversationState()
     state, data, version, expires_at = row
@@ -71,29 +59,23 @@ def save(
     expires_at: datetime | None,
 ) -> None:
     """Save the new state if nobody else changed it since it was loaded; else StateConflict."""
-    values = {
+    params = {
+        "channel": channel,
+        "chat_id": chat_id,
+        "user_id": user_id,
         "state": state,
         "data": data,
-        "updated_at": now,
+        "now": now,
         "expires_at": expires_at,
-        "version": loaded.version + 1,
+        "version": loaded.version,
+        "new_version": loaded.version + 1,
     }
+    connection = session.connection()
     if not loaded.exists:
-        key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-        if not insert_ignore(session, Conversation, {**key, **values}):
+        if connection.execute(hotpath.INSERT_STATE, params).first() is None:
             raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} appeared meanwhile")
         return
-    statement = (
-        update(Conversation)
-        .where(
-            col(Conversation.channel) == channel,
-            col(Conversation.chat_id) == chat_id,
-            col(Conversation.user_id) == user_id,
-            col(Conversation.version) == loaded.version,
-        )
-        .values(**values)
-    )
-    result = session.execute(statement)
+    result = connection.execute(hotpath.UPDATE_STATE, params)
     if getattr(result, "rowcount", 0) != 1:
         raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} changed meanwhile")
 

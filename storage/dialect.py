@@ -23,7 +23,7 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """Insert a row unless its key exists; return True when a row was inserted."""
     dialect = session.get_bind().dialect.name
     statement = _insert_ignore_statement(table.__table__, dialect)
-    return session.execute(statement, values).first() is not None
+    return session.connection().execute(statement, values).first() is not None
 
 
 _LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:key)")

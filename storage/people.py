@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, literal, union_all
 from sqlmodel import Session, col, select
 
-from storage.models import Identity, Membership, Person, Team, WardAdmin
+from storage import hotpath
+from storage.models import Identity, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,29 @@ def find_identity(session: Session, *, channel: str, user_id: str) -> Identity |
         col(Identity.channel) == channel, col(Identity.user_id) == user_id
     )
     return session.exec(statement).first()
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an update: the person id and their stored language."""
+
+    person_id: int
+    locale: str
+
+
+def ensure_sender(
+    session: Session, *, channel: str, user_id: str, chat_id: str, now: datetime
+) -> Sender:
+    """Return the sender's person id and language, creating person and identity on first contact."""
+    connection = session.connection()
+    row = connection.execute(hotpath.SENDER, {"channel": channel, "user_id": user_id}).first()
+    if row is None:
+        person = ensure_person(session, channel=channel, user_id=user_id, chat_id=chat_id, now=now)
+        return Sender(person.id or 0, person.locale)
+    identity_id, person_id, known_chat, locale = row
+    if chat_id and known_chat != chat_id:
+        connection.execute(hotpath.SET_CHAT, {"chat_id": chat_id, "id": identity_id})
+    return Sender(person_id, locale or "")
 
 
 def ensure_person(
@@ -76,25 +98,10 @@ def administered_wards(session: Session, person_id: int) -> list[int]:
 
 def roles_of(session: Session, person_id: int) -> tuple[list[int], list[TeamRole]]:
     """Return the wards a person administers and their team roles, in one query."""
-    teams_part: Select[Any] = (
-        select(
-            col(Membership.role).label("role"),
-            col(Team.id).label("team_id"),
-            col(Team.name).label("name"),
-            col(Team.ward_id).label("ward_id"),
-        )
-        .join(Team, col(Team.id) == col(Membership.team_id))
-        .where(col(Membership.person_id) == person_id, col(Membership.active).is_(True))
-    )
-    wards_part: Select[Any] = select(
-        literal("ward_admin").label("role"),
-        literal(0).label("team_id"),
-        literal("").label("name"),
-        col(WardAdmin.ward_id).label("ward_id"),
-    ).where(col(WardAdmin.person_id) == person_id)
     wards: list[int] = []
     roles: list[TeamRole] = []
-    for role, team_id, name, ward_id in session.execute(union_all(teams_part, wards_part)).all():
+    rows = session.connection().execute(hotpath.ROLES, {"person_id": person_id}).all()
+    for role, team_id, name, ward_id in rows:
         if role == "ward_admin":
             wards.append(ward_id)
         else:

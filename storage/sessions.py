@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from storage import hotpath
 from storage.session_models import AssistItem, AssistSession, AuditEntry
 
 
@@ -73,24 +74,35 @@ def add_session(
     items: Sequence[ItemInput],
 ) -> int:
     """Store a session and its lines; return its id."""
-    row = AssistSession(
-        person_id=person_id,
-        team_id=team_id,
-        area_id=area_id,
-        day=day,
-        received_at=received_at,
-        minutes=minutes,
-        channel=channel,
-        note=note,
-        out_of_hours=out_of_hours,
-        day_kind=day_kind,
-    )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    session.add_all(_item_rows(row.id, items))
-    session.flush()
-    return row.id
+    connection = session.connection()
+    params = {
+        "person_id": person_id,
+        "team_id": team_id,
+        "area_id": area_id,
+        "day": day,
+        "received_at": received_at,
+        "minutes": minutes,
+        "channel": channel,
+        "note": note,
+        "out_of_hours": out_of_hours,
+        "day_kind": day_kind,
+    }
+    session_id = int(connection.execute(hotpath.INSERT_SESSION, params).scalar_one())
+    if items:
+        connection.execute(
+            hotpath.INSERT_ITEM,
+            [
+                {
+                    "session_id": session_id,
+                    "service": i.service,
+                    "people": i.people,
+                    "succeeded": i.succeeded,
+                    "reasons": list(i.reasons),
+                }
+                for i in items
+            ],
+        )
+    return session_id
 
 
 def _item_rows(session_id: int, items: Sequence[ItemInput]) -> list[AssistItem]:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage import hotpath
 from storage.models import Area, Team, Ward
 
 
@@ -57,8 +58,8 @@ def get_ward(session: Session, ward_id: int) -> Ward | None:
 
 def areas_of(session: Session, team_id: int) -> list[Area]:
     """Return the areas of a team in the order they were added."""
-    statement = select(Area).where(col(Area.team_id) == team_id).order_by(col(Area.id))
-    return list(session.exec(statement).all())
+    rows = session.connection().execute(hotpath.AREAS, {"team_id": team_id}).all()
+    return [Area(id=area_id, team_id=team, name=name) for area_id, team, name in rows]
 
 
 def add_area(session: Session, *, team_id: int, name: str) -> Area:

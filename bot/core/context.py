@@ -49,13 +49,24 @@ class Context:
 
     session: Session
     msg: Incoming
-    person: Person
+    person_id: int
     roles: Roles
     locale: str
     state: str
     data: dict[str, Any]
     now: datetime
     services: Services
+    _person: Person | None = field(default=None, repr=False)
+
+    @property
+    def person(self) -> Person:
+        """Return the sender as a Person row (loaded on first use; most handlers need only the id)."""
+        if self._person is None:
+            person = self.session.get(Person, self.person_id)
+            if person is None:
+                raise RuntimeError(f"person {self.person_id} vanished during the update")
+            self._person = person
+        return self._person
 
     @property
     def key(self) -> ChatKey:

@@ -166,17 +166,16 @@ class Dispatcher:
             return []
         if len(msg.text) > MAX_INPUT_CHARS:
             msg = replace(msg, text=msg.text[:MAX_INPUT_CHARS])
-        person = people.ensure_person(
+        sender = people.ensure_sender(
             session, channel=key.channel, user_id=key.user_id, chat_id=key.chat_id, now=now
         )
-        assert person.id is not None
-        wards, team_roles = people.roles_of(session, person.id)
+        wards, team_roles = people.roles_of(session, sender.person_id)
         roles = Roles(
             is_admin=self.services.settings.is_admin(key.channel, key.user_id),
             wards=tuple(wards),
             teams=tuple(team_roles),
         )
-        locale = person.locale or self.services.settings.default_locale
+        locale = sender.locale or self.services.settings.default_locale
         loaded = conversations.load(
             session, channel=key.channel, chat_id=key.chat_id, user_id=key.user_id
         )
@@ -190,7 +189,7 @@ class Dispatcher:
         ctx = Context(
             session=session,
             msg=msg,
-            person=person,
+            person_id=sender.person_id,
             roles=roles,
             locale=locale,
             state=state,

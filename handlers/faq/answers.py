@@ -46,8 +46,7 @@ def number(text: str) -> int | None:
 
 def resident_team(ctx: Context) -> int | None:
     """Return the team a person belongs to: the one they picked, else their own team."""
-    assert ctx.person.id is not None
-    picked = handoff_store.place_of(ctx.session, ctx.person.id)
+    picked = handoff_store.place_of(ctx.session, ctx.person_id)
     if picked is not None:
         return picked
     primary = ctx.roles.primary_team()
@@ -87,7 +86,7 @@ def answer(ctx: Context, question: str) -> Outcome:
         text=text,
         now=ctx.now,
         channel=ctx.key.channel,
-        person_id=ctx.person.id,
+        person_id=ctx.person_id,
         team_id=resident_team(ctx),
         best_key=result.suggestions[0] if result.suggestions else None,
         score=result.score,
@@ -171,6 +170,6 @@ def resident_button(ctx: Context, action: str, rest: list[str]) -> Outcome:
 def _note_pick(ctx: Context, question_id: int, key: str) -> None:
     """Remember which suggestion the resident picked for their own stored question."""
     row = ctx.session.get(ResidentQuestion, question_id)
-    if row is not None and row.person_id == ctx.person.id and row.status == questions.UNANSWERED:
+    if row is not None and row.person_id == ctx.person_id and row.status == questions.UNANSWERED:
         row.best_key = key
         ctx.session.add(row)

@@ -23,14 +23,13 @@ DESCRIBE_STATE = "handoff.describe"
 
 def ask(ctx: Context, rest: list[str]) -> Outcome:
     """Start a handoff from a stored question (q), a topic (k), or by asking what is needed."""
-    assert ctx.person.id is not None
-    if store.pending_of_resident(ctx.session, ctx.person.id) is not None:
+    if store.pending_of_resident(ctx.session, ctx.person_id) is not None:
         return say(ctx, "handoff.already_open")
     text, topic = "", None
     if len(rest) == 2 and rest[0] == "q":
         question_id = number(rest[1])
         row = ctx.session.get(ResidentQuestion, question_id) if question_id else None
-        if row is None or row.person_id != ctx.person.id:
+        if row is None or row.person_id != ctx.person_id:
             return say(ctx, "error.not_allowed")
         text = row.text
     elif len(rest) == 2 and rest[0] == "k" and faq_service(ctx).knows(rest[1]):
@@ -50,10 +49,9 @@ def describe(ctx: Context) -> Outcome:
 
 
 def _draft(ctx: Context, text: str, topic: str | None, notes: list[Reply]) -> Outcome:
-    assert ctx.person.id is not None
     draft = store.create_draft(
         ctx.session,
-        resident_id=ctx.person.id,
+        resident_id=ctx.person_id,
         address=(ctx.key.channel, ctx.key.chat_id, ctx.key.user_id),
         text=text,
         topic=topic,
@@ -80,29 +78,28 @@ def _may_take(ctx: Context, handoff: Handoff) -> bool:
 
 def take(ctx: Context, handoff_id: int) -> Outcome:
     """Give the handoff to the first volunteer who taps; tell the resident and the others."""
-    assert ctx.person.id is not None
     handoff = store.get(ctx.session, handoff_id)
     if handoff is None or handoff.status == Status.DRAFT.value:
         return say(ctx, "error.stale_button")
-    if handoff.resident_id == ctx.person.id:
+    if handoff.resident_id == ctx.person_id:
         return say(ctx, "handoff.own")
     if not _may_take(ctx, handoff):
-        logger.warning("Person %s may not take handoff %s", ctx.person.id, handoff_id)
+        logger.warning("Person %s may not take handoff %s", ctx.person_id, handoff_id)
         return say(ctx, "error.not_allowed")
     if handoff.status == Status.TAKEN.value:
         return say(ctx, "handoff.already_taken")
     if handoff.status != Status.OPEN.value:
         return say(ctx, "handoff.closed")
-    current = store.taken_with(ctx.session, ctx.person.id)
+    current = store.taken_with(ctx.session, ctx.person_id)
     if current is not None:
         return say(ctx, "handoff.busy")
     me = (ctx.key.channel, ctx.key.chat_id, ctx.key.user_id)
     won = store.claim(
-        ctx.session, handoff_id=handoff_id, volunteer_id=ctx.person.id, address=me, now=ctx.now
+        ctx.session, handoff_id=handoff_id, volunteer_id=ctx.person_id, address=me, now=ctx.now
     )
     if not won:
         return say(ctx, "handoff.already_taken")
-    logger.info("Handoff %s taken by person %s", handoff_id, ctx.person.id)
+    logger.info("Handoff %s taken by person %s", handoff_id, ctx.person_id)
     return _taken(ctx, handoff)
 
 
@@ -125,7 +122,7 @@ def _taken(ctx: Context, handoff: Handoff) -> Outcome:
         )
     )
     for contact in contacts.team_contacts(ctx.session, handoff.team_id, ctx.settings):
-        if contact.person_id in (ctx.person.id, handoff.resident_id):
+        if contact.person_id in (ctx.person_id, handoff.resident_id):
             continue
         text = ctx.t_for(contact.locale, "handoff.taken_other", id=handoff.id)
         replies.append(Reply(text=text, to=contact.address))

@@ -72,17 +72,16 @@ def ask_team(ctx: Context, handoff_id: int, ward_id: int, page: int) -> Outcome:
 
 def choose_team(ctx: Context, handoff_id: int, team_id: int) -> Outcome:
     """Remember the resident's team and send the handoff there."""
-    assert ctx.person.id is not None
     if teams.get_team(ctx.session, team_id) is None:
         return say(ctx, "error.stale_button")
-    store.remember_place(ctx.session, person_id=ctx.person.id, team_id=team_id, now=ctx.now)
+    store.remember_place(ctx.session, person_id=ctx.person_id, team_id=team_id, now=ctx.now)
     return send.submit(ctx, handoff_id, team_id)
 
 
 def change(ctx: Context, handoff_id: int) -> Outcome:
     """Let the resident send a waiting handoff to another team."""
     handoff = store.get(ctx.session, handoff_id)
-    if handoff is None or handoff.resident_id != ctx.person.id:
+    if handoff is None or handoff.resident_id != ctx.person_id:
         return say(ctx, "error.not_allowed")
     if handoff.status != Status.OPEN.value:
         return say(ctx, "handoff.closed")
@@ -95,7 +94,7 @@ def on_button(ctx: Context, action: str, rest: list[str]) -> Outcome:
     if ctx.state != PLACE_STATE or not isinstance(handoff_id, int):
         return say(ctx, "error.stale_button")
     handoff = store.get(ctx.session, handoff_id)
-    if handoff is None or handoff.resident_id != ctx.person.id:
+    if handoff is None or handoff.resident_id != ctx.person_id:
         return end(ctx, "error.stale_button")
     values = [number(part) for part in rest]
     if any(value is None for value in values):

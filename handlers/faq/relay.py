@@ -22,7 +22,7 @@ def forward(ctx: Context, handoff: Handoff) -> Outcome:
     """Pass a message to the other side with a prefix; the volunteer stays anonymous."""
     assert handoff.id is not None
     redaction = redact(ctx.msg.text)
-    if handoff.resident_id == ctx.person.id:
+    if handoff.resident_id == ctx.person_id:
         to, reader, key = contacts.volunteer_address(handoff), handoff.volunteer_id, "from_resident"
     else:
         to, reader, key = contacts.resident_address(handoff), handoff.resident_id, "from_volunteer"
@@ -38,13 +38,12 @@ def forward(ctx: Context, handoff: Handoff) -> Outcome:
 
 def _mine(ctx: Context, handoff_id: int | None) -> Handoff | None:
     """Return the handoff to end: the given one if the sender is part of it, else their own."""
-    assert ctx.person.id is not None
     if handoff_id is None:
-        return store.taken_with(ctx.session, ctx.person.id) or store.pending_of_resident(
-            ctx.session, ctx.person.id
+        return store.taken_with(ctx.session, ctx.person_id) or store.pending_of_resident(
+            ctx.session, ctx.person_id
         )
     handoff = store.get(ctx.session, handoff_id)
-    if handoff is None or ctx.person.id not in (handoff.resident_id, handoff.volunteer_id):
+    if handoff is None or ctx.person_id not in (handoff.resident_id, handoff.volunteer_id):
         return None
     return handoff
 
@@ -55,7 +54,7 @@ def end_conversation(ctx: Context, handoff_id: int | None = None) -> Outcome:
     if handoff is None or handoff.id is None:
         return end(ctx, "handoff.nothing")
     was_taken = handoff.status == Status.TAKEN.value
-    by_resident = handoff.resident_id == ctx.person.id
+    by_resident = handoff.resident_id == ctx.person_id
     by = "resident" if by_resident else "volunteer"
     if not store.finish(ctx.session, handoff_id=handoff.id, by=by, now=ctx.now):
         return end(ctx, "handoff.closed")

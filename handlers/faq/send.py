@@ -30,12 +30,11 @@ def question_text(services: Services, handoff: Handoff, locale: str) -> str:
 
 def submit(ctx: Context, handoff_id: int, team_id: int) -> Outcome:
     """Send a handoff to the team's volunteers and leaders and tell the resident."""
-    assert ctx.person.id is not None
     team, ward = contacts.team_label(ctx.session, team_id)
     recipients = [
         c
         for c in contacts.team_contacts(ctx.session, team_id, ctx.settings)
-        if c.person_id != ctx.person.id
+        if c.person_id != ctx.person_id
     ]
     if not recipients:
         store.finish(

@@ -16,8 +16,7 @@ from storage.handoff import Status
 
 def on_text(ctx: Context) -> Outcome:
     """Handle free text outside any flow."""
-    assert ctx.person.id is not None
-    active = store.taken_with(ctx.session, ctx.person.id)
+    active = store.taken_with(ctx.session, ctx.person_id)
     if active is not None:
         return relay.forward(ctx, active)
     if wants_volunteer(ctx.msg.text):
@@ -34,9 +33,9 @@ def on_state(ctx: Context) -> Outcome:
     handoff_id = ctx.data.get("h")
     found = store.get(ctx.session, handoff_id) if isinstance(handoff_id, int) else None
     parties = (found.resident_id, found.volunteer_id) if found is not None else ()
-    if found is not None and found.status == Status.TAKEN.value and ctx.person.id in parties:
+    if found is not None and found.status == Status.TAKEN.value and ctx.person_id in parties:
         return relay.forward(ctx, found)
-    if found is not None and found.status == Status.OPEN.value and ctx.person.id in parties:
+    if found is not None and found.status == Status.OPEN.value and ctx.person_id in parties:
         return say(ctx, "handoff.waiting")
     outcome = on_text(ctx)
     if outcome.next_state is KEEP:

@@ -103,7 +103,7 @@ def attach(ctx: Context, question_id: int, key: str) -> Outcome:
     if not _visible(ctx, row) or row is None or row.status != questions.UNANSWERED:
         return say(ctx, "unans.gone")
     stored = faq_phrasing.add_phrasing(
-        ctx.session, key=key, text=row.text, added_by=ctx.person.id, now=ctx.now
+        ctx.session, key=key, text=row.text, added_by=ctx.person_id, now=ctx.now
     )
     service.add_phrasing(key, row.text, phrasing_id=stored.id or 0)
     questions.resolve(ctx.session, question_id=question_id, status="attached", now=ctx.now)

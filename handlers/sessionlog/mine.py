@@ -99,10 +99,9 @@ def _lines(ctx: Context, records: list[SessionRecord], *, with_team: bool) -> li
 
 def mine(ctx: Context) -> Outcome:
     """Show the sender's totals, streak and latest records (leaders also see their teams')."""
-    assert ctx.person.id is not None
     today = ctx.local_now.date()
-    lines = summary_lines(ctx, ctx.person.id, today)
-    recent = sessions.recent_sessions(ctx.session, person_id=ctx.person.id, limit=RECENT)
+    lines = summary_lines(ctx, ctx.person_id, today)
+    recent = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=RECENT)
     if recent:
         lines.append(ctx.t("log.mine.recent"))
         lines += _lines(ctx, recent, with_team=len(ctx.roles.teams) > 1)
@@ -111,7 +110,7 @@ def mine(ctx: Context) -> Outcome:
     replies = [Reply(text="\n".join(lines), buttons=_record_buttons(ctx, recent))]
     led = ctx.roles.led_teams()
     ids = session_stats.team_session_ids(
-        ctx.session, team_ids=led, exclude_person_id=ctx.person.id, limit=RECENT
+        ctx.session, team_ids=led, exclude_person_id=ctx.person_id, limit=RECENT
     )
     team_records = [r for r in (sessions.get_session(ctx.session, i) for i in ids) if r]
     if team_records:

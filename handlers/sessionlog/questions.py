@@ -27,9 +27,8 @@ def ask_team(ctx: Context) -> Reply:
 
 def service_order(ctx: Context) -> list[str]:
     """Return service keys, the sender's most used first, then the catalogue order."""
-    assert ctx.person.id is not None
     favourites = session_stats.favourite_services(
-        ctx.session, person_id=ctx.person.id, limit=FIRST_PAGE
+        ctx.session, person_id=ctx.person_id, limit=FIRST_PAGE
     )
     catalogue = default_catalogue()
     known = [key for key in favourites if catalogue.get(key) is not None]

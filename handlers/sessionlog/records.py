@@ -50,15 +50,14 @@ def _confirm_delete(ctx: Context, record: SessionRecord, key: str, payload: str)
 def _undoable(ctx: Context, record: SessionRecord | None) -> bool:
     return (
         record is not None
-        and record.person_id == ctx.person.id
+        and record.person_id == ctx.person_id
         and ctx.now - record.received_at <= UNDO_WINDOW
     )
 
 
 def undo(ctx: Context) -> Outcome:
     """Offer to delete the sender's latest record, if it came in less than 24 hours ago."""
-    assert ctx.person.id is not None
-    latest = sessions.recent_sessions(ctx.session, person_id=ctx.person.id, limit=1)
+    latest = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=1)
     if not latest:
         return _say(ctx, "log.undo.none")
     record = latest[0]
@@ -68,11 +67,10 @@ def undo(ctx: Context) -> Outcome:
 
 
 def _delete(ctx: Context, record: SessionRecord) -> Outcome:
-    assert ctx.person.id is not None
     sessions.delete_session(
-        ctx.session, session_id=record.id, actor_person_id=ctx.person.id, now=ctx.now
+        ctx.session, session_id=record.id, actor_person_id=ctx.person_id, now=ctx.now
     )
-    logger.info("Session %s deleted by person %s", record.id, ctx.person.id)
+    logger.info("Session %s deleted by person %s", record.id, ctx.person_id)
     return _say(ctx, "log.deleted", id=record.id)
 
 

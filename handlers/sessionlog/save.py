@@ -25,7 +25,7 @@ def clean_note(text: str) -> tuple[str, frozenset[str]]:
 
 def may_correct(ctx: Context, record: SessionRecord) -> bool:
     """Tell whether the sender may change a record: theirs, or one of a team they manage."""
-    if record.person_id == ctx.person.id or ctx.roles.is_admin:
+    if record.person_id == ctx.person_id or ctx.roles.is_admin:
         return True
     if record.team_id in ctx.roles.led_teams():
         return True
@@ -47,12 +47,12 @@ def save(ctx: Context, draft: Draft) -> Outcome:
         return save_changes(ctx, draft, draft.edit)
     if draft.team is None or draft.team not in ctx.roles.member_teams():
         return _end(ctx, "log.team_gone")
-    assert ctx.person.id is not None and draft.minutes is not None
+    assert ctx.person_id is not None and draft.minutes is not None
     out_of_hours, kind = flags(draft.day, ctx.now, ctx)
     note, _ = clean_note(draft.note)
     session_id = sessions.add_session(
         ctx.session,
-        person_id=ctx.person.id,
+        person_id=ctx.person_id,
         team_id=draft.team,
         area_id=draft.area,
         day=draft.day,
@@ -64,7 +64,7 @@ def save(ctx: Context, draft: Draft) -> Outcome:
         day_kind=kind,
         items=draft.inputs(),
     )
-    logger.info("Session %s logged by person %s", session_id, ctx.person.id)
+    logger.info("Session %s logged by person %s", session_id, ctx.person_id)
     return _end(ctx, "log.saved", id=session_id)
 
 
@@ -95,10 +95,9 @@ def save_changes(ctx: Context, draft: Draft, session_id: int) -> Outcome:
     changes = changes_between(ctx, record, draft)
     if changes == Changes():
         return _end(ctx, "log.unchanged", id=session_id)
-    assert ctx.person.id is not None
     sessions.update_session(
-        ctx.session, session_id=session_id, actor_person_id=ctx.person.id, now=ctx.now,
+        ctx.session, session_id=session_id, actor_person_id=ctx.person_id, now=ctx.now,
         changes=changes,
     )  # fmt: skip
-    logger.info("Session %s corrected by person %s", session_id, ctx.person.id)
+    logger.info("Session %s corrected by person %s", session_id, ctx.person_id)
     return _end(ctx, "log.updated", id=session_id)

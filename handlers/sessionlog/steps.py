@@ -72,8 +72,7 @@ def team_areas(ctx: Context, team_id: int | None) -> list[Area]:
 
 def last_area(ctx: Context, team_id: int) -> int | None:
     """Return the area the sender used last in this team."""
-    assert ctx.person.id is not None
-    return session_stats.last_area(ctx.session, person_id=ctx.person.id, team_id=team_id)
+    return session_stats.last_area(ctx.session, person_id=ctx.person_id, team_id=team_id)
 
 
 def match_areas(text: str, areas: list[Area]) -> list[Area]:

@@ -122,7 +122,7 @@ async def test_notice_is_shown_once(app: App, harness: Harness) -> None:
         ctx = Context(
             session=session,
             msg=Incoming(user.key, "x", Kind.TEXT, text="?"),
-            person=person,  # type: ignore[arg-type]
+            person_id=person.id,  # type: ignore[arg-type]
             roles=Roles(),
             locale="vi",
             state="",
