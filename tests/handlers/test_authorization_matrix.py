@@ -1,0 +1,186 @@
+"""Authorization matrix: every command x every role, and own team / other team / other ward."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.app import App
+from storage import sessions, teams
+from storage.models import Membership, WardAdmin
+from tests.factories import Harness, User
+
+ROLES = ("resident", "volunteer", "leader", "ward_admin", "admin")
+
+
+def _world(app: App, harness: Harness) -> dict[str, User]:
+    """Ward A (teams A1, A2) and ward B (team B1), one person per role, all on the test channel."""
+    now = app.services.clock.now()
+    users = {
+        name: harness.user(name)
+        for name in (
+            "resident",
+            "volunteer",
+            "leader",
+            "ward_admin",
+            "admin",
+            "leader_a2",
+            "leader_b1",
+            "volunteer_a2",
+        )
+    }
+
+    def setup(session: object) -> None:
+        from storage import people
+
+        a1 = teams.create_team(
+            session, ward_name="Phường A", name="Tổ A1", areas=["TDP 1"], now=now
+        )  # type: ignore[arg-type]
+        a2 = teams.create_team(
+            session, ward_name="Phường A", name="Tổ A2", areas=["TDP 2"], now=now
+        )  # type: ignore[arg-type]
+        b1 = teams.create_team(
+            session, ward_name="Phường B", name="Tổ B1", areas=["TDP 3"], now=now
+        )  # type: ignore[arg-type]
+        ids = {}
+        for name in users:
+            user_id = "admin-1" if name == "admin" else name
+            ids[name] = people.ensure_person(
+                session, channel="test", user_id=user_id, chat_id=user_id, now=now
+            ).id  # type: ignore[arg-type]
+        for name, team, role in (
+            ("volunteer", a1, "volunteer"),
+            ("leader", a1, "leader"),
+            ("leader_a2", a2, "leader"),
+            ("leader_b1", b1, "leader"),
+            ("volunteer_a2", a2, "volunteer"),
+        ):
+            session.add(Membership(person_id=ids[name], team_id=team.id, role=role, joined_at=now))  # type: ignore[attr-defined]
+        session.add(WardAdmin(person_id=ids["ward_admin"], ward_id=a1.ward_id))  # type: ignore[attr-defined]
+        for name, team in (("volunteer", a1), ("volunteer_a2", a2)):
+            sessions.add_session(
+                session,
+                person_id=ids[name],
+                team_id=team.id or 0,
+                area_id=None,  # type: ignore[arg-type]
+                day=date(2026, 3, 3),
+                received_at=now - timedelta(hours=1),
+                minutes=30,
+                channel="test",
+                note="",
+                out_of_hours=False,
+                day_kind="workday",
+                items=[sessions.ItemInput("vneid_level2", 2, 2)],
+            )
+
+    app.db.run_sync(setup)
+    users["admin"] = harness.user("admin-1")
+    return users
+
+
+@pytest.fixture
+def world(app: App, harness: Harness) -> dict[str, User]:
+    app.dispatcher.flood.limit = 10**9  # the fixed clock would otherwise trip flood control
+    return _world(app, harness)
+
+
+def vi(app: App, key: str, **params: object) -> str:
+    return app.services.translations.get("vi").text(key, **params)
+
+
+async def test_every_command_for_every_role(app: App, world: dict[str, User]) -> None:
+    not_allowed = vi(app, "error.not_allowed")
+    unexpected = vi(app, "error.unexpected")
+    checked = 0
+    for name in sorted(app.dispatcher.router.commands):
+        for role in ROLES:
+            user = world[role]
+            await user.say(f"/{name}")
+            texts = [d.reply.text for d in user.last]
+            replies = user.last
+            await user.say("/cancel")
+            allowed_by_role = app.dispatcher.router.commands[name].roles
+            held = {"resident", role} if role != "admin" else set(ROLES)
+            may = role == "admin" or bool(held & allowed_by_role)
+            assert unexpected not in texts, (name, role)
+            if may:
+                assert not_allowed not in texts[:1] or name in ("undo", "edit"), (name, role, texts)
+            else:
+                assert texts == [not_allowed], (name, role, texts)
+            assert replies is not None
+            checked += 1
+    assert checked >= 5 * 20
+
+
+@pytest.mark.parametrize(
+    ("who", "team", "allowed"),
+    [
+        ("leader", 1, True),  # own team
+        ("leader", 2, False),  # other team, same ward
+        ("leader", 3, False),  # other ward
+        ("ward_admin", 2, True),  # a team of their ward
+        ("ward_admin", 3, False),  # a team of another ward
+        ("admin", 3, True),
+        ("volunteer", 1, False),
+        ("resident", 1, False),
+    ],
+)
+async def test_invites_are_scoped(
+    app: App, world: dict[str, User], who: str, team: int, allowed: bool
+) -> None:
+    user = world[who]
+    await user.say(f"/invite volunteer {team}")
+    created = "start=" in user.text() or vi(app, "invite.no_link")[:10] in user.text()
+    assert created is allowed, user.text()
+
+
+@pytest.mark.parametrize(
+    ("who", "command", "allowed"),
+    [
+        ("leader", "/report #1", True),
+        ("leader", "/report #2", False),
+        ("leader", "/hours #3", False),
+        ("leader", "/digest #2", False),
+        ("ward_admin", "/report ward 1", True),
+        ("ward_admin", "/report ward 2", False),
+        ("ward_admin", "/digest #3", False),
+        ("admin", "/report city", True),
+        ("leader", "/report city", False),
+    ],
+)
+async def test_reports_are_scoped(
+    app: App, world: dict[str, User], who: str, command: str, allowed: bool
+) -> None:
+    user = world[who]
+    await user.say(command)
+    got_content = any(d.reply.document or d.reply.image for d in user.last) or (
+        command.startswith("/hours") and len(user.text()) > 80
+    )
+    assert got_content is allowed, user.text()
+
+
+async def test_records_of_others_cannot_be_deleted_by_forged_buttons(
+    app: App, world: dict[str, User]
+) -> None:
+    def count(session: object) -> int:
+        return sessions.count_sessions(session)  # type: ignore[arg-type]
+
+    before = app.db.run_sync(count)
+    other_record = 2  # volunteer_a2's record, team A2
+    for who in ("volunteer", "leader", "leader_b1", "resident"):
+        user = world[who]
+        await user.say(f"/edit {other_record}")
+        for payload in user.payloads():
+            if "del" in payload or "yes" in payload or "ok" in payload:
+                await user.press(payload)
+        for prefix in ("lg", "ed", "mine", "undo"):
+            for forged in (
+                f"{prefix}:del:{other_record}",
+                f"{prefix}:delete:{other_record}",
+                f"{prefix}:d:{other_record}",
+                f"{prefix}:yes:{other_record}",
+            ):
+                await user.press(forged)
+    assert app.db.run_sync(count) == before
+    assert app.db.run_sync(lambda s: sessions.get_session(s, other_record)) is not None
