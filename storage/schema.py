@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 import storage.faq_phrasing
 import storage.handoff
+import storage.inbox
 import storage.links
 import storage.models
 import storage.privacy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 from bot.app import App
@@ -11,6 +12,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import Sleep, ZaloClient
 from bot.settings import Settings, SettingsError
+from bot.web.inbox import WebhookInbox
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer
 from bot.web.tasks import BackgroundTasks
@@ -66,6 +68,7 @@ class Runtime:
     server: WebServer | None = None
     zalo: ZaloChannel | None = None
     web: WebChannel | None = None
+    inbox: WebhookInbox | None = None
     telegram: TelegramChannel | None = None
     telegram_hook: TelegramWebhook | None = None
     _started: list[str] = field(default_factory=list)
@@ -151,17 +154,23 @@ class Runtime:
             )
         )
         hook = None
+        self.inbox = WebhookInbox(self.core.db, self.core.services.clock)
+        processors: dict[str, Process] = {}
         if self.options.webhook and settings.telegram_bot_token:
             self.telegram = self._telegram_channel()
             hook = self.telegram_hook = TelegramWebhook(self.telegram, feed)
             server.add_webhook(TELEGRAM_PATH, self._endpoint("telegram", hook.process))
+            processors["telegram"] = hook.process
             username = await hook.start()
             links = self.core.services.get(BotLinks)
             links.telegram_username = links.telegram_username or username
             self._started.append("telegram")
         if self.options.webhook and self.zalo is not None:
             server.add_webhook(ZALO_PATH, self._endpoint("zalo", self.zalo.receive))
+            processors["zalo"] = self.zalo.receive
         self.metrics.count_senders(dispatcher)
+        if processors:  # updates accepted by a process that died before applying them, in order
+            await self.inbox.replay(processors, time.monotonic())
         try:
             await server.start()
         except OSError as exc:
@@ -190,6 +199,7 @@ class Runtime:
             process=process,
             tasks=self.tasks,
             metrics=self.metrics,
+            inbox=self.inbox,
         )
 
     async def stop(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.web.inbox import WebhookInbox
 from bot.web.metrics import Metrics
 from bot.web.tasks import BackgroundTasks
 
@@ -41,6 +42,7 @@ class WebhookEndpoint:
         process: Process,
         tasks: BackgroundTasks,
         metrics: Metrics,
+        inbox: WebhookInbox | None = None,
     ) -> None:
         if not secret:
             raise RuntimeError(f"The {channel} webhook needs a secret; set its *_WEBHOOK_SECRET")
@@ -50,6 +52,7 @@ class WebhookEndpoint:
         self.process = process
         self.tasks = tasks
         self.metrics = metrics
+        self.inbox = inbox
 
     async def handle(self, request: web.Request) -> web.Response:
         """Refuse a missing or wrong secret with 403; otherwise accept and process later."""
@@ -71,12 +74,26 @@ class WebhookEndpoint:
                 "Refused a %s webhook call whose body is not a JSON object", self.channel
             )
             return web.json_response({"ok": False}, status=400)
-        self.tasks.spawn(self._run(body, received), name=f"{self.channel}-update")
+        item_id = 0
+        if self.inbox is not None:
+            try:
+                item_id = await self.inbox.accept(self.channel, body)
+            except Exception:
+                # The database is down: keep the update in memory; the dispatcher waits it out.
+                self.metrics.errors.labels(self.channel, "inbox").inc()
+                logger.warning("Could not store a %s update in the inbox", self.channel)
+        self.tasks.spawn(self._run(body, received, item_id), name=f"{self.channel}-update")
         return web.json_response({"ok": True})
 
-    async def _run(self, body: dict[str, Any], received: float) -> None:
+    async def _run(self, body: dict[str, Any], received: float, item_id: int) -> None:
         try:
             await self.process(body, received)
         except Exception:
             self.metrics.errors.labels(self.channel, "webhook").inc()
             logger.exception("Processing a %s webhook update failed", self.channel)
+            return
+        if self.inbox is not None and item_id:
+            try:
+                await self.inbox.applied(item_id)
+            except Exception:
+                logger.exception("Could not clear a %s update from the inbox", self.channel)

@@ -179,12 +179,6 @@ class HeldAnswers(FakeTelegram):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/web/webhooks.py answers 200 before processing, so an update a worker accepted "
-    "but had not committed when it was SIGKILLed is lost: Telegram redelivers only after a "
-    "non-2xx answer (process first, then answer; or keep accepted updates in the database)",
-)
 async def test_update_in_flight_when_a_worker_is_killed_is_not_lost(
     sqlite_url: str, tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:

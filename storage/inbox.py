@@ -1,0 +1,45 @@
+"""Webhook inbox: an accepted update is stored before the 200 answer and removed once applied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, delete
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage.models import utc_column
+
+
+class InboxItem(SQLModel, table=True):
+    """A webhook update accepted but not yet applied (replayed after a crash)."""
+
+    __tablename__ = "webhook_inbox"
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    received_at: datetime = utc_column()
+
+
+def put(session: Session, *, channel: str, body: dict[str, Any], now: datetime) -> int:
+    """Store an accepted update; return its inbox id."""
+    item = InboxItem(channel=channel, body=body, received_at=now)
+    session.add(item)
+    session.flush()
+    return item.id or 0
+
+
+def done(session: Session, item_id: int) -> None:
+    """Forget an update once it has been applied."""
+    session.execute(delete(InboxItem).where(col(InboxItem.id) == item_id))
+
+
+def pending(session: Session, *, before: datetime, limit: int = 10_000) -> list[InboxItem]:
+    """Return updates accepted before a moment and never applied, oldest first."""
+    statement = (
+        select(InboxItem)
+        .where(col(InboxItem.received_at) < before)
+        .order_by(col(InboxItem.id))
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
