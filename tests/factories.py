@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from sqlmodel import Session
 
 from bot.app import App
 from bot.core.dispatcher import ChannelCaps
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind
+from storage import people, teams
+from storage.models import Membership
 
 _update_ids = itertools.count(1)
 
@@ -105,3 +110,34 @@ class Harness:
     def user(self, user_id: str, *, name: str = "Lan", channel: str = "test") -> User:
         """Return a user on a channel."""
         return User(self, user_id, name, channel)
+
+
+def make_team(
+    app: App, name: str = "Tổ 12", *, ward: str = "Phường Hải Châu", areas: Sequence[str] = ()
+) -> int:
+    """Create a team (and its ward when new); return the team id."""
+    now = app.services.clock.now()
+
+    def work(session: Session) -> int:
+        team = teams.create_team(session, ward_name=ward, name=name, areas=list(areas), now=now)
+        assert team.id is not None
+        return team.id
+
+    return app.db.run_sync(work)
+
+
+def add_member(
+    app: App, team_id: int, user_id: str, *, role: str = "volunteer", channel: str = "test"
+) -> int:
+    """Make a channel user a member of a team; return the person id."""
+    now = app.services.clock.now()
+
+    def work(session: Session) -> int:
+        person = people.ensure_person(
+            session, channel=channel, user_id=user_id, chat_id=user_id, now=now
+        )
+        assert person.id is not None
+        session.add(Membership(person_id=person.id, team_id=team_id, role=role, joined_at=now))
+        return person.id
+
+    return app.db.run_sync(work)

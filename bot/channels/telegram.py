@@ -83,6 +83,19 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(kind=Kind.ATTACHMENT, attachment_kind=kind, **common)
 
 
+async def accept_update(update: Update) -> Incoming | None:
+    """Stop a pressed button's spinner and translate the update (None for ignored updates)."""
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            logger.warning("Could not answer callback query %s", update.update_id)
+    incoming = to_incoming(update)
+    if incoming is None:
+        logger.debug("Ignored Telegram update %s", update.update_id)
+    return incoming
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Translate reply buttons into an inline keyboard (payloads must fit Telegram's 64 bytes)."""
     if not reply.buttons:
@@ -136,16 +149,9 @@ class TelegramChannel:
         dispatcher.register_channel(CHANNEL, CAPS, self)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except TelegramError:
-                logger.warning("Could not answer callback query %s", update.update_id)
-        incoming = to_incoming(update)
-        if incoming is None:
-            logger.debug("Ignored update %s", update.update_id)
-            return
-        await self.dispatcher.handle(incoming)
+        incoming = await accept_update(update)
+        if incoming is not None:
+            await self.dispatcher.handle(incoming)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("Telegram update failed: %s", context.error, exc_info=context.error)

@@ -1,4 +1,4 @@
-"""Telegram in webhook mode: PTB's Update.de_json and our to_incoming, fed to the dispatcher."""
+"""Telegram in webhook mode: PTB's Update.de_json and our accept_update, fed to the dispatcher."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.channels.telegram import TelegramChannel, to_incoming
+from bot.channels.telegram import TelegramChannel, accept_update
 from bot.web.metrics import Feed
 
 logger = logging.getLogger(__name__)
@@ -39,17 +39,9 @@ class TelegramWebhook:
 
     async def process(self, body: dict[str, Any], received: float) -> None:
         """Turn one webhook body into an update, answer a button press, and handle it."""
-        update = Update.de_json(body, self.channel.app.bot)
-        if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except TelegramError:
-                logger.warning("Could not answer callback query %s", update.update_id)
-        incoming = to_incoming(update)
-        if incoming is None:
-            logger.debug("Ignored Telegram update %s", update.update_id)
-            return
-        await self.feed(incoming, received)
+        incoming = await accept_update(Update.de_json(body, self.channel.app.bot))
+        if incoming is not None:
+            await self.feed(incoming, received)
 
     async def stop(self) -> None:
         """Shut the bot's HTTP client down."""

@@ -11,8 +11,10 @@ from bot.core.messages import Delivery
 from handlers.faq.service import FaqService
 from storage import people, teams
 from storage.handoff import Handoff
-from storage.models import Membership, WardAdmin
+from storage.models import WardAdmin
 from storage.question_models import ResidentQuestion
+from tests.factories import add_member as add_member  # re-exported for the FAQ tests
+from tests.factories import make_team as make_team
 
 
 def vi(app: App, key: str, **params: object) -> str:
@@ -23,37 +25,6 @@ def vi(app: App, key: str, **params: object) -> str:
 def en(app: App, key: str, **params: object) -> str:
     """Return an English catalog text."""
     return app.services.translations.get("en").text(key, **params)
-
-
-def make_team(
-    app: App, name: str = "Tổ 12", *, ward: str = "Phường Hải Châu", areas: Sequence[str] = ()
-) -> int:
-    """Create a team (and its ward when new); return the team id."""
-    now = app.services.clock.now()
-
-    def work(session: Session) -> int:
-        team = teams.create_team(session, ward_name=ward, name=name, areas=list(areas), now=now)
-        assert team.id is not None
-        return team.id
-
-    return app.db.run_sync(work)
-
-
-def add_member(
-    app: App, team_id: int, user_id: str, *, role: str = "volunteer", channel: str = "test"
-) -> int:
-    """Make a channel user a member of a team; return the person id."""
-    now = app.services.clock.now()
-
-    def work(session: Session) -> int:
-        person = people.ensure_person(
-            session, channel=channel, user_id=user_id, chat_id=user_id, now=now
-        )
-        assert person.id is not None
-        session.add(Membership(person_id=person.id, team_id=team_id, role=role, joined_at=now))
-        return person.id
-
-    return app.db.run_sync(work)
 
 
 def add_ward_admin(app: App, ward_name: str, user_id: str) -> int:

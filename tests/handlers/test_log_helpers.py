@@ -8,10 +8,10 @@ from datetime import date
 from sqlmodel import Session
 
 from bot.app import App
-from storage import people, sessions, teams
-from storage.models import Membership
+from storage import sessions, teams
 from storage.sessions import ItemInput, SessionRecord
-from tests.factories import Harness, User
+from tests import factories
+from tests.factories import Harness, User, add_member
 
 AREAS = ("Tổ dân phố 1", "Tổ dân phố 12")
 
@@ -24,32 +24,8 @@ def vi(app: App, key: str, **params: object) -> str:
 def make_team(
     app: App, name: str = "Tổ 12", *, ward: str = "Phường Hải Châu", areas: Sequence[str] = AREAS
 ) -> int:
-    """Create a team with areas; return its id."""
-    now = app.services.clock.now()
-
-    def work(session: Session) -> int:
-        team = teams.create_team(session, ward_name=ward, name=name, areas=list(areas), now=now)
-        assert team.id is not None
-        return team.id
-
-    return app.db.run_sync(work)
-
-
-def add_member(
-    app: App, team_id: int, user_id: str, *, role: str = "volunteer", channel: str = "test"
-) -> int:
-    """Make a channel user a member of a team; return the person id."""
-    now = app.services.clock.now()
-
-    def work(session: Session) -> int:
-        person = people.ensure_person(
-            session, channel=channel, user_id=user_id, chat_id=user_id, now=now
-        )
-        assert person.id is not None
-        session.add(Membership(person_id=person.id, team_id=team_id, role=role, joined_at=now))
-        return person.id
-
-    return app.db.run_sync(work)
+    """Create a team with the usual test areas; return its id."""
+    return factories.make_team(app, name, ward=ward, areas=areas)
 
 
 def volunteer(
