@@ -26,6 +26,8 @@ class SchedulerConfig:
     plan_batch: int = 100
     global_per_second: float = 25.0
     per_chat_per_second: float = 0.9
+    global_burst: int = 3
+    concurrent_sends: int = 16
     retry_after_attempts: int = 5
     keep_sent_days: int = 90
     in_flight: int = 0

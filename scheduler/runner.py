@@ -86,6 +86,7 @@ class SchedulerService:
         self.pacer = pacer or Pacer(
             global_per_second=self.config.global_per_second,
             per_chat_per_second=self.config.per_chat_per_second,
+            burst=self.config.global_burst,
         )
         self.sender = OutboxSender(
             db=db,

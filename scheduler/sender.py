@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.dispatcher import Dispatcher
@@ -22,7 +22,7 @@ from scheduler.config import SchedulerConfig
 from scheduler.pacing import Pacer
 from storage import outbox
 from storage.db import Database
-from storage.links import contact_identity
+from storage.links import FALLBACK_ORDER, ContactPreference
 from storage.models import Identity
 from storage.outbox import OutboxItem
 
@@ -80,18 +80,45 @@ def private_address(identity: Identity) -> Address:
     return Address(identity.channel, chat)
 
 
+def _contacts(session: Session, person_ids: list[int]) -> dict[int, Identity]:
+    """Return each person's contact account, as storage.links.contact_identity picks it."""
+    if not person_ids:
+        return {}
+    identities = session.exec(
+        select(Identity)
+        .where(col(Identity.person_id).in_(person_ids))
+        .order_by(col(Identity.created_at).desc(), col(Identity.id).desc())
+    ).all()
+    chosen = dict(
+        session.exec(
+            select(ContactPreference.person_id, ContactPreference.channel).where(
+                col(ContactPreference.person_id).in_(person_ids)
+            )
+        ).all()
+    )
+    mine: dict[int, list[Identity]] = {}
+    for identity in identities:
+        mine.setdefault(identity.person_id, []).append(identity)
+    found: dict[int, Identity] = {}
+    for person, accounts in mine.items():
+        preferred = chosen.get(person, "")
+        order = (preferred, *FALLBACK_ORDER) if preferred else FALLBACK_ORDER
+        ranked = [a for channel in order for a in accounts if a.channel == channel]
+        found[person] = (ranked or accounts)[0]
+    return found
+
+
 def resolve(session: Session, items: list[OutboxItem]) -> dict[int, Address]:
     """Return where each row goes: the person's chosen channel, or the linked group chat."""
     found: dict[int, Address] = {}
+    contacts = _contacts(session, sorted({i.person_id for i in items if i.person_id is not None}))
     for item in items:
         kind, _, rest = item.recipient.partition(":")
         if kind == "g":
             channel, _, chat = rest.partition(":")
             found[item.id] = Address(channel, chat)
-        elif item.person_id is not None:
-            identity = contact_identity(session, item.person_id)
-            if identity is not None:
-                found[item.id] = private_address(identity)
+        elif item.person_id is not None and item.person_id in contacts:
+            found[item.id] = private_address(contacts[item.person_id])
     return found
 
 
@@ -121,6 +148,7 @@ class OutboxSender:
         self.db, self.transport, self.pacer = db, transport, pacer
         self.config, self.holder, self.clock = config, holder, clock
         self._sweep_now = clock.now()
+        self._sending = asyncio.Semaphore(config.concurrent_sends)
 
     def _moment(self) -> datetime:
         """Return now, never earlier than the sweep's own `now` (tests may pass a later one)."""
@@ -193,9 +221,12 @@ class OutboxSender:
         chat = f"{address.channel}:{address.chat_id}"
         try:
             while index < len(parts):
-                await self.pacer.acquire(chat)
+                await self.pacer.chat_ready(chat)
                 try:
-                    await self.transport.send(Delivery(address, parts[index], locale))
+                    async with self._sending:
+                        await self.pacer.acquire(chat)
+                        await self.transport.send(Delivery(address, parts[index], locale))
+                    self.pacer.sent(chat)
                 except Exception as exc:
                     wait = retry_after_of(exc)
                     if wait is not None and throttles < self.config.retry_after_attempts:

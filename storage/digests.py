@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from storage.reports import Counts
 from storage.targets import TargetProgress
 
 HISTORY_WEEKS = 8
+K = TypeVar("K")
 BULK_QUESTIONS_FROM = 20
 
 
@@ -107,75 +109,110 @@ def team_weeks(
 ) -> dict[int, TeamWeek]:
     """Return the digest data of some teams (all when None) for one week."""
     teams = _teams(session, team_ids)
-    ids = [t[0] for t in teams]
-    scope = None if team_ids is None else ids
+    scope = None if team_ids is None else [t[0] for t in teams]
     out = {i: TeamWeek(i, name, ward, week) for i, name, ward in teams}
     if not out:
         return out
+    weeks = [week.shift(i - HISTORY_WEEKS + 1) for i in range(HISTORY_WEEKS)]
+    current = HISTORY_WEEKS - 1
+    history: dict[tuple[int, int], list[int]] = {}
+    services: dict[tuple[int, str], list[int]] = {}
+    helped: dict[tuple[int, int], list[int]] = {}
+    reasons: dict[int, Counter[tuple[str, str]]] = {}
+    lines = reports.week_lines(session, starts=[w.start for w in weeks], team_ids=scope)
+    for team, index, person, service, why, n, people, ok in lines:
+        if team not in out:
+            continue
+        key = (team, index)
+        row = history.get(key)
+        if row is None:
+            history[key] = [n, people, ok]
+        else:
+            row[0] += n
+            row[1] += people
+            row[2] += ok
+        if index != current:
+            continue
+        _add(services, (team, service), people, ok)
+        _add(helped, (team, person), people, ok)
+        if why not in reports.NO_REASONS:
+            for reason in reports.parse_reasons(why):
+                reasons.setdefault(team, Counter())[(service, reason)] += n
+    for (team, service), (people, ok) in services.items():
+        out[team].services[service] = Counts(0, people, ok, 0)
     members = reports.members(session, scope)
-    names = person_names(session, {p for _, p, _ in members})
-    logged: dict[int, set[int]] = {}
-    per_person: dict[tuple[int, int], Counts] = {}
-    for (team, person, service), c in reports.service_counts(
-        session, start=week.start, end=week.end, team_ids=scope, by_person=True
-    ).items():
-        if team not in out:
+    names = person_names(session, {p for _, p, _ in members} | {p for _, p in helped})
+    before = week.shift(-1)
+    activity = reports.person_activity(
+        session, start=before.start, end=week.end, team_ids=scope, split=week.start
+    )
+    logged: set[tuple[int, int]] = set()
+    previous: dict[int, list[int]] = {}
+    for team, person, part, n, minutes, *_kinds in activity:
+        tw = out.get(team)
+        if tw is None:
             continue
-        helped = Counts(0, c.people, c.succeeded, 0)
-        services = out[team].services
-        services[service] = services.get(service, Counts()) + helped
-        per_person[(team, person)] = per_person.get((team, person), Counts()) + helped
-    for (team, person), a in reports.activity(
-        session, start=week.start, end=week.end, team_ids=scope, by_person=True
-    ).items():
-        if team not in out:
+        if part == 0:
+            _add(previous, team, n, minutes)
             continue
-        tw = out[team]
-        helped = per_person.get((team, person), Counts())
-        counts = Counts(a.sessions, helped.people, helped.succeeded, a.minutes)
-        tw.totals = tw.totals + counts
+        people, ok = helped.get((team, person), (0, 0))
+        counts = Counts(n, people, ok, minutes)
         tw.volunteers.append(VolunteerWeek(person, names.get(person) or f"#{person}", counts))
-        logged.setdefault(team, set()).add(person)
-    _finish(session, out, members, names, logged, week, tz, cutoff, scope)
+        logged.add((team, person))
+    for team, person, _role in members:
+        tw = out.get(team)
+        if tw is not None:
+            tw.members += 1
+            if (team, person) not in logged:
+                tw.silent.append(names.get(person) or f"#{person}")
+    empty = [0, 0, 0]
+    for team, tw in out.items():
+        tw.history = [(w, _counts(history.get((team, i), empty))) for i, w in enumerate(weeks)]
+        _n, people, ok = history.get((team, current - 1), empty)
+        sessions, minutes = previous.get(team, (0, 0))
+        tw.previous = Counts(sessions, people, ok, minutes)
+        v = tw.volunteers
+        tw.totals = Counts(
+            sum(x.counts.sessions for x in v), sum(x.counts.people for x in v),
+            sum(x.counts.succeeded for x in v), sum(x.counts.minutes for x in v),
+        )  # fmt: skip
+        tw.reasons = [(s, r, n) for (s, r), n in reasons.get(team, Counter()).most_common(5)]
+        if len(v) > 1:
+            v.sort(key=lambda x: (-x.counts.people, -x.counts.sessions, x.name))
+        if len(tw.silent) > 1:
+            tw.silent.sort()
+    _extras(session, out, week, tz, cutoff, scope)
     return out
 
 
-def _finish(
+def _counts(values: list[int]) -> Counts:
+    return Counts(values[0], values[1], values[2], 0)
+
+
+def _add(into: dict[K, list[int]], key: K, *values: int) -> None:
+    """Add values to the running sums under a key."""
+    found = into.get(key)
+    if found is None:
+        into[key] = list(values)
+    else:
+        for index, value in enumerate(values):
+            found[index] += value
+
+
+def _extras(
     session: Session,
     out: dict[int, TeamWeek],
-    members: list[tuple[int, int, str]],
-    names: dict[int, str],
-    logged: dict[int, set[int]],
     week: Week,
     tz: ZoneInfo,
     cutoff: int,
     scope: list[int] | None,
 ) -> None:
-    for team, person, _role in members:
-        if team in out:
-            out[team].members += 1
-            if person not in logged.get(team, set()):
-                out[team].silent.append(names.get(person) or f"#{person}")
-    weeks = [week.shift(i - HISTORY_WEEKS + 1) for i in range(HISTORY_WEEKS)]
-    history = reports.weekly_history(session, starts=[w.start for w in weeks], team_ids=scope)
-    before = week.shift(-1)
-    previous = reports.activity(session, start=before.start, end=before.end, team_ids=scope)
-    reasons = reports.failure_reasons(session, start=week.start, end=week.end, team_ids=scope)
+    """Add unanswered resident questions and this month's target progress."""
     start, end = week_bounds(week, tz)
     bulk = scope is None or len(scope) > BULK_QUESTIONS_FROM
     unanswered = _unanswered(session, list(out), start, end, bulk)
     month = month_containing(week.day(6), cutoff=cutoff)
     progress = targets.progress_for_teams(session, list(out), month)
     for team, tw in out.items():
-        tw.history = [(w, history.get((team, i), Counts())) for i, w in enumerate(weeks)]
-        last = history.get((team, HISTORY_WEEKS - 2), Counts())
-        act = previous.get((team, 0))
-        tw.previous = Counts(
-            act.sessions if act else 0, last.people, last.succeeded, act.minutes if act else 0
-        )
-        tw.volunteers.sort(key=lambda v: (-v.counts.people, -v.counts.sessions, v.name))
-        tw.silent.sort()
-        top: Counter[tuple[str, str]] = reasons.get(team, Counter())
-        tw.reasons = [(s, r, n) for (s, r), n in top.most_common(5)]
         tw.unanswered = unanswered.get(team, 0)
         tw.targets = progress.get(team, [])

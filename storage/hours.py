@@ -64,8 +64,8 @@ class HoursReport:
 
 def hours_report(session: Session, *, team_id: int, month: Month, rule: FundingRule) -> HoursReport:
     """Return a team's hours per member and per day for a month, and the allowance."""
-    per_person = reports.activity(
-        session, start=month.start, end=month.end, team_ids=[team_id], by_person=True
+    per_person = reports.person_activity(
+        session, start=month.start, end=month.end, team_ids=[team_id]
     )
     statement = (
         select(S.person_id, S.day, func.sum(S.minutes))
@@ -73,7 +73,7 @@ def hours_report(session: Session, *, team_id: int, month: Month, rule: FundingR
         .group_by(S.person_id, S.day)
     )
     person_days = [(p, d, int(m or 0)) for p, d, m in session.connection().execute(statement)]
-    names = person_names(session, {p for _, p in per_person})
+    names = person_names(session, {line[1] for line in per_person})
     days_of: dict[int, int] = {}
     by_day: dict[date, tuple[int, int]] = {}
     for person, day, minutes in person_days:
@@ -81,14 +81,11 @@ def hours_report(session: Session, *, team_id: int, month: Month, rule: FundingR
         members, total = by_day.get(day, (0, 0))
         by_day[day] = (members + 1, total + minutes)
     report = HoursReport(team_id=team_id, month=month, rule=rule)
-    for (_team, person), a in per_person.items():
+    for _team, person, _part, n, minutes, ooh, weekend, holiday in per_person:
+        name = names.get(person, f"#{person}")
         report.members.append(
-            MemberHours(
-                person, names.get(person, f"#{person}"), a.sessions, a.minutes,
-                a.out_of_hours_minutes, a.weekend_minutes, a.holiday_minutes,
-                days_of.get(person, 0),
-            )
-        )  # fmt: skip
+            MemberHours(person, name, n, minutes, ooh, weekend, holiday, days_of.get(person, 0))
+        )
     report.members.sort(key=lambda m: (-m.minutes, m.name))
     report.days = [DayActivity(day, day_kind(day), *by_day[day]) for day in sorted(by_day)]
     count = member_days(person_days, rule)

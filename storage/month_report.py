@@ -107,46 +107,60 @@ def month_report(
         units = {t: UnitLine(t, n, ", ".join(areas.get(t, []))) for t, (n, _w) in teams.items()}
     elif scope == "city":
         units = {w: UnitLine(w, name, "") for w, name in sorted(wards.items())}
-    for (team, _p, service), c in reports.service_counts(
+    merged: Counter[tuple[str, str]] = Counter()
+    services: dict[str, list[int]] = {}
+    helped: dict[int, list[int]] = {}
+    for team, service, reasons, n, people, ok, minutes in reports.service_lines(
         session, start=start, end=end, team_ids=team_ids
-    ).items():
-        report.services[service] = report.services.get(service, Counts()) + c
-        report.people += c.people
-        report.succeeded += c.succeeded
-        line = units.get(unit_of(team)) if team in teams else None
-        if line is not None:
-            line.counts = line.counts + Counts(0, c.people, c.succeeded, 0)
-    active_by_ward = (
-        reports.active_members_by_ward(session, start=start, end=end) if scope == "city" else {}
-    )
-    for (team, _p), a in reports.activity(session, start=start, end=end, team_ids=team_ids).items():
-        report.activity = report.activity + a
-        line = units.get(unit_of(team)) if team in teams else None
-        if line is not None:
-            line.counts = line.counts + Counts(a.sessions, 0, 0, a.minutes)
-            line.activity = line.activity + a
-    for ward, count in active_by_ward.items():
-        if ward in units:
-            units[ward].activity = _with_active(units[ward].activity, count)
-    active = reports.active_members(session, start=start, end=end, team_ids=team_ids)
-    report.activity = _with_active(report.activity, active)
+    ):
+        row = services.get(service)
+        if row is None:
+            services[service] = [n, people, ok, minutes]
+        else:
+            row[0] += n
+            row[1] += people
+            row[2] += ok
+            row[3] += minutes
+        if team in teams:
+            unit = unit_of(team)
+            pair = helped.get(unit)
+            if pair is None:
+                helped[unit] = [people, ok]
+            else:
+                pair[0] += people
+                pair[1] += ok
+        if reasons not in reports.NO_REASONS:
+            for reason in reports.parse_reasons(reasons):
+                merged[(service, reason)] += n
+    report.services = {k: Counts(*v) for k, v in services.items()}
+    report.people = sum(v[1] for v in services.values())
+    report.succeeded = sum(v[2] for v in services.values())
+    totals: dict[int, list[int]] = {}
+    active_in: dict[int, set[int]] = {}
+    for team, person, _part, n, minutes, ooh, weekend, holiday in reports.person_activity(
+        session, start=start, end=end, team_ids=team_ids
+    ):
+        unit = unit_of(team) if team in teams else -1
+        row = totals.get(unit)
+        if row is None:
+            totals[unit] = [n, minutes, ooh, weekend, holiday]
+            active_in[unit] = {person}
+        else:
+            row[0] += n
+            row[1] += minutes
+            row[2] += ooh
+            row[3] += weekend
+            row[4] += holiday
+            active_in[unit].add(person)
+    for unit_id, line in units.items():
+        people, ok = helped.get(unit_id, [0, 0])
+        n, minutes, ooh, weekend, holiday = totals.get(unit_id, [0, 0, 0, 0, 0])
+        line.counts = Counts(n, people, ok, minutes)
+        line.activity = Activity(n, minutes, ooh, weekend, holiday, len(active_in.get(unit_id, ())))
+    n, minutes, ooh, weekend, holiday = (sum(v[i] for v in totals.values()) for i in range(5))
+    everyone = set().union(*active_in.values()) if active_in else set()
+    report.activity = Activity(n, minutes, ooh, weekend, holiday, len(everyone))
+    report.reasons = [(s, r, n) for (s, r), n in merged.most_common(top_reasons)]
     report.members = _members(session, team_ids)
     report.units = list(units.values())
-    merged: Counter[tuple[str, str]] = Counter()
-    for counter in reports.failure_reasons(
-        session, start=start, end=end, team_ids=team_ids
-    ).values():
-        merged.update(counter)
-    report.reasons = [(s, r, n) for (s, r), n in merged.most_common(top_reasons)]
     return report
-
-
-def _with_active(activity: Activity, active: int) -> Activity:
-    return Activity(
-        activity.sessions,
-        activity.minutes,
-        activity.out_of_hours_minutes,
-        activity.weekend_minutes,
-        activity.holiday_minutes,
-        active,
-    )

@@ -2,26 +2,30 @@
 
 A service line's `sessions` counts the sessions that included that service and its `minutes`
 are the minutes of those sessions; totals come from the sessions themselves, so a session that
-covered two services is counted once in the totals.
+covered two services is counted once in the totals. Each report needs two passes: one over the
+service lines (joined to their sessions) and one over the sessions alone.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal_column, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, Text, case, cast, func, literal_column, select
 from sqlmodel import Session, col
 
-from storage.models import Membership, Team
+from storage.models import Membership
 from storage.session_models import AssistItem, AssistSession
 
 S = AssistSession.__table__.c  # type: ignore[attr-defined]
 I = AssistItem.__table__.c  # type: ignore[attr-defined]  # noqa: E741
+JOINED = AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id)  # type: ignore[attr-defined]
+SESSIONS = AssistSession.__table__  # type: ignore[attr-defined]
+NO_REASONS = ("", "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,140 +58,118 @@ class Activity:
     active_members: int = 0
 
     def __add__(self, other: Activity) -> Activity:
-        return Activity(*(getattr(self, n) + getattr(other, n) for n in self.__dataclass_fields__))
+        return Activity(
+            self.sessions + other.sessions,
+            self.minutes + other.minutes,
+            self.out_of_hours_minutes + other.out_of_hours_minutes,
+            self.weekend_minutes + other.weekend_minutes,
+            self.holiday_minutes + other.holiday_minutes,
+            self.active_members + other.active_members,
+        )
 
 
-def _scope(statement: Select[Any], start: date, end: date, team_ids: Sequence[int] | None) -> Any:
+WeekLine = tuple[int, int, int, str, str, int, int, int]
+"""(team, week index, person, service, reasons, sessions, people, succeeded); earlier weeks
+come with person 0 and service and reasons '' (one line per team and week)."""
+
+
+@lru_cache(maxsize=4096)
+def parse_reasons(text: str) -> tuple[str, ...]:
+    """Return the reason keys of a stored JSON list (as grouped by text)."""
+    if text in NO_REASONS:
+        return ()
+    value = json.loads(text)
+    return tuple(str(r) for r in value) if isinstance(value, list) else ()
+
+
+def fetch(session: Session, statement: Any) -> list[Any]:
+    """Run a statement on the session's connection and return every row at once."""
+    return list(session.connection().execute(statement).all())
+
+
+def _span(statement: Select[Any], start: date, end: date, team_ids: Sequence[int] | None) -> Any:
     statement = statement.where(S.day >= start, S.day < end)
     if team_ids is not None:
         statement = statement.where(S.team_id.in_(list(team_ids)))
     return statement
 
 
-def service_counts(
+ServiceLine = tuple[int, str, str, int, int, int, int]
+"""(team, service, reasons as stored, sessions, people, succeeded, minutes)."""
+PersonLine = tuple[int, int, int, int, int, int, int, int]
+"""(team, person, part, sessions, minutes, out-of-hours, weekend and holiday minutes)."""
+
+
+def service_lines(
+    session: Session, *, start: date, end: date, team_ids: Sequence[int] | None = None
+) -> list[ServiceLine]:
+    """Return counts per (team, service, reasons as stored) for days in [start, end)."""
+    reasons = cast(I.reasons, Text)
+    statement = select(
+        S.team_id, I.service, reasons, func.count(), func.sum(I.people),
+        func.sum(I.succeeded), func.sum(S.minutes),
+    ).select_from(JOINED)  # fmt: skip
+    return fetch(
+        session, _span(statement, start, end, team_ids).group_by(S.team_id, I.service, reasons)
+    )
+
+
+def person_activity(
     session: Session,
     *,
     start: date,
     end: date,
     team_ids: Sequence[int] | None = None,
-    by_person: bool = False,
-) -> dict[tuple[int, int, str], Counts]:
-    """Return counts per (team, person or 0, service) for sessions with day in [start, end)."""
-    person = S.person_id if by_person else literal_column("0")
-    keys: list[ColumnElement[Any]] = [S.team_id, S.person_id] if by_person else [S.team_id]
+    split: date | None = None,
+) -> list[PersonLine]:
+    """Return session totals per (team, person, part); part is 1 from `split` on, else 0."""
+    part: Any = case((S.day >= split, 1), else_=0) if split is not None else literal_column("0")
+    inner = _span(
+        select(
+            S.team_id.label("team"), S.person_id.label("person"), part.label("part"),
+            S.minutes.label("minutes"),
+            case((S.out_of_hours.is_(True), S.minutes), else_=0).label("ooh"),
+            case((S.day_kind == "weekend", S.minutes), else_=0).label("weekend"),
+            case((S.day_kind == "holiday", S.minutes), else_=0).label("holiday"),
+        ).select_from(SESSIONS),
+        start, end, team_ids,
+    ).subquery()  # fmt: skip
+    c = inner.c
     statement = select(
-        S.team_id,
-        person,
-        I.service,
-        func.count(),
-        func.sum(I.people),
-        func.sum(I.succeeded),
-        func.sum(S.minutes),
-    ).select_from(AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id))  # type: ignore[attr-defined]
-    statement = _scope(statement, start, end, team_ids).group_by(*keys, I.service)
-    return {
-        (team, who or 0, service): Counts(n, people or 0, ok or 0, minutes or 0)
-        for team, who, service, n, people, ok, minutes in session.connection().execute(statement)
-    }
+        c.team, c.person, c.part, func.count(), func.sum(c.minutes), func.sum(c.ooh),
+        func.sum(c.weekend), func.sum(c.holiday),
+    ).group_by(c.team, c.person, c.part)  # fmt: skip
+    return fetch(session, statement)
 
 
-def activity(
-    session: Session,
-    *,
-    start: date,
-    end: date,
-    team_ids: Sequence[int] | None = None,
-    by_person: bool = False,
-) -> dict[tuple[int, int], Activity]:
-    """Return session-level totals per (team, person or 0) for days in [start, end)."""
-
-    def minutes_if(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((condition, S.minutes), else_=0))
-
-    person = S.person_id if by_person else literal_column("0")
-    keys = [S.team_id, S.person_id] if by_person else [S.team_id]
-    statement = select(
-        S.team_id,
-        person,
-        func.count(),
-        func.sum(S.minutes),
-        minutes_if(S.out_of_hours.is_(True)),
-        minutes_if(S.day_kind == "weekend"),
-        minutes_if(S.day_kind == "holiday"),
-        func.count(func.distinct(S.person_id)),
-    ).select_from(AssistSession.__table__)  # type: ignore[attr-defined]
-    statement = _scope(statement, start, end, team_ids).group_by(*keys)
-    return {
-        (team, who or 0): Activity(n, m or 0, ooh or 0, we or 0, hol or 0, active)
-        for team, who, n, m, ooh, we, hol, active in session.connection().execute(statement)
-    }
-
-
-def active_members(
-    session: Session, *, start: date, end: date, team_ids: Sequence[int] | None = None
-) -> int:
-    """Return how many distinct people logged a session in [start, end)."""
-    statement = select(func.count(func.distinct(S.person_id))).select_from(
-        AssistSession.__table__  # type: ignore[attr-defined]
-    )
-    return int(session.connection().execute(_scope(statement, start, end, team_ids)).scalar() or 0)
-
-
-def active_members_by_ward(session: Session, *, start: date, end: date) -> dict[int, int]:
-    """Return distinct active people per ward in [start, end)."""
-    team = Team.__table__.c  # type: ignore[attr-defined]
-    statement = (
-        select(team.ward_id, func.count(func.distinct(S.person_id)))
-        .select_from(AssistSession.__table__.join(Team.__table__, team.id == S.team_id))  # type: ignore[attr-defined]
-        .where(S.day >= start, S.day < end)
-        .group_by(team.ward_id)
-    )
-    return {ward: int(n) for ward, n in session.connection().execute(statement)}
-
-
-def failure_reasons(
-    session: Session, *, start: date, end: date, team_ids: Sequence[int] | None = None
-) -> dict[int, Counter[tuple[str, str]]]:
-    """Count failure reasons per team as (service, reason) for items where not all succeeded."""
-    statement = (
-        select(S.team_id, I.service, I.reasons)
-        .select_from(AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id))  # type: ignore[attr-defined]
-        .where(I.succeeded < I.people)
-    )
-    found: dict[int, Counter[tuple[str, str]]] = {}
-    for team, service, reasons in session.connection().execute(
-        _scope(statement, start, end, team_ids)
-    ):
-        counter = found.setdefault(team, Counter())
-        for reason in reasons or ():
-            counter[(service, str(reason))] += 1
-    return found
-
-
-def weekly_history(
-    session: Session,
-    *,
-    starts: Sequence[date],
-    team_ids: Sequence[int] | None = None,
-) -> dict[tuple[int, int], Counts]:
-    """Return counts per (team, week index) for consecutive weeks beginning on `starts`."""
+def week_lines(
+    session: Session, *, starts: Sequence[date], team_ids: Sequence[int] | None = None
+) -> list[WeekLine]:
+    """Return one pass over consecutive weeks: the last week per person, service and reasons;
+    earlier weeks per team only (for the history chart and the change from last week)."""
     if not starts:
-        return {}
-    end = starts[-1].toordinal() + 7
-    bucket = case(
+        return []
+    current = starts[-1]
+    end = date.fromordinal(current.toordinal() + 7)
+    week = case(
         *((S.day < date.fromordinal(s.toordinal() + 7), i) for i, s in enumerate(starts)),
-        else_=len(starts),
+        else_=len(starts) - 1,
     )
-    statement = select(
-        S.team_id, bucket, func.count(), func.sum(I.people), func.sum(I.succeeded)
-    ).select_from(AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id))  # type: ignore[attr-defined]
-    statement = _scope(statement, starts[0], date.fromordinal(end), team_ids)
-    return {
-        (team, week): Counts(n, people or 0, ok or 0, 0)
-        for team, week, n, people, ok in session.connection().execute(
-            statement.group_by(S.team_id, bucket)
-        )
-    }
+    now = S.day >= current
+    inner = _span(
+        select(
+            S.team_id.label("team"), week.label("week"),
+            case((now, S.person_id), else_=0).label("person"),
+            case((now, I.service), else_="").label("service"),
+            case((now, cast(I.reasons, Text)), else_="").label("reasons"),
+            I.people.label("people"), I.succeeded.label("ok"),
+        ).select_from(JOINED),
+        starts[0], end, team_ids,
+    ).subquery()  # fmt: skip
+    c = inner.c
+    keys = (c.team, c.week, c.person, c.service, c.reasons)
+    statement = select(*keys, func.count(), func.sum(c.people), func.sum(c.ok)).group_by(*keys)
+    return fetch(session, statement)
 
 
 def members(session: Session, team_ids: Sequence[int] | None = None) -> list[tuple[int, int, str]]:
@@ -197,7 +179,7 @@ def members(session: Session, team_ids: Sequence[int] | None = None) -> list[tup
     ).where(col(Membership.active).is_(True))
     if team_ids is not None:
         statement = statement.where(col(Membership.team_id).in_(list(team_ids)))
-    return [(t, p, r) for t, p, r in session.connection().execute(statement)]
+    return [(t, p, r) for t, p, r in fetch(session, statement)]
 
 
 def logged_people(
@@ -222,11 +204,11 @@ def area_counts(
     """Return counts per (team, area, service) for days in [start, end)."""
     statement = select(
         S.team_id, S.area_id, I.service, func.count(), func.sum(I.people), func.sum(I.succeeded)
-    ).select_from(AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id))  # type: ignore[attr-defined]
-    statement = _scope(statement, start, end, team_ids).group_by(S.team_id, S.area_id, I.service)
+    ).select_from(JOINED)
+    statement = _span(statement, start, end, team_ids).group_by(S.team_id, S.area_id, I.service)
     return {
         (team, area, service): Counts(n, people or 0, ok or 0, 0)
-        for team, area, service, n, people, ok in session.connection().execute(statement)
+        for team, area, service, n, people, ok in fetch(session, statement)
     }
 
 
@@ -234,6 +216,6 @@ def area_sessions(
     session: Session, *, start: date, end: date, team_ids: Sequence[int]
 ) -> dict[tuple[int, int | None], int]:
     """Return the number of sessions per (team, area) for days in [start, end)."""
-    statement = select(S.team_id, S.area_id, func.count()).select_from(AssistSession.__table__)  # type: ignore[attr-defined]
-    statement = _scope(statement, start, end, team_ids).group_by(S.team_id, S.area_id)
+    statement = select(S.team_id, S.area_id, func.count()).select_from(SESSIONS)
+    statement = _span(statement, start, end, team_ids).group_by(S.team_id, S.area_id)
     return {(t, a): int(n) for t, a, n in session.connection().execute(statement)}

@@ -91,7 +91,7 @@ def _save(
     assert team.id is not None
     targets.set_target(
         ctx.session, team_id=team.id, area_id=area.id if area else None, metric=metric,
-        month=month.key, target=number, set_by=ctx.person.id, now=ctx.now,
+        month=month.key, target=number, set_by=ctx.person_id, now=ctx.now,
     )  # fmt: skip
     saved = ctx.t(
         "target.saved",

@@ -122,15 +122,13 @@ def on_time(ctx: Context) -> Outcome:
 
 def mute(ctx: Context) -> Outcome:
     """Stop the weekly nudges for the sender."""
-    assert ctx.person.id is not None
-    changed = team_prefs.mute(ctx.session, person_id=ctx.person.id, now=ctx.now)
+    changed = team_prefs.mute(ctx.session, person_id=ctx.person_id, now=ctx.now)
     return say(ctx, "mute.done" if changed else "mute.already")
 
 
 def unmute(ctx: Context) -> Outcome:
     """Resume the weekly nudges for the sender."""
-    assert ctx.person.id is not None
-    changed = team_prefs.unmute(ctx.session, person_id=ctx.person.id)
+    changed = team_prefs.unmute(ctx.session, person_id=ctx.person_id)
     return say(ctx, "mute.undone" if changed else "mute.not_muted")
 
 

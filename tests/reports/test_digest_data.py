@@ -92,3 +92,63 @@ def test_a_big_team_digest_fits_one_message(app: App, clock: FixedClock) -> None
         text = digest_text(app.services.translations.get(lang), lang, data)
         assert len(text) <= MAX_TEXT
         assert "(+" in text and "Nguyễn Thị Phương Thảo Số" in text
+
+
+def test_report_queries_on_every_database(app_any_db: App) -> None:
+    """The GROUP BY queries (CASE buckets, JSON reasons as text) run on SQLite and PostgreSQL."""
+    from domain.funding import DA_NANG_2026
+    from domain.periods import Month
+    from storage.hours import hours_report
+    from storage.month_report import month_report
+    from storage.targets import set_target, target_progress
+
+    app = app_any_db
+    world = w.build(app)
+    now = app.services.clock.now()
+
+    def work(session: object) -> None:
+        for offset in range(10):
+            w.log(
+                session,
+                person_id=world.volunteers[offset % 3],
+                team_id=world.team,  # type: ignore[arg-type]
+                day=date(2026, 2, 20) + timedelta(days=offset),
+                area_id=world.areas[0],
+                now=now,
+                items=[
+                    ("vneid_level2", 3, 1, ("otp_not_received", "other")),
+                    ("dvc_online", 1, 1, ()),
+                ],
+            )
+        set_target(
+            session,
+            team_id=world.team,
+            area_id=world.areas[0],
+            metric="vneid_level2",  # type: ignore[arg-type]
+            month="2026-03",
+            target=10,
+            set_by=None,
+            now=now,
+        )
+
+    app.db.run_sync(work)  # type: ignore[arg-type]
+    data = app.db.run_sync(lambda s: digests.team_weeks(s, week=WEEK, tz=VN))[world.team]
+    assert data.totals.sessions == 7 and data.totals.people == 28 and data.previous.sessions == 3
+    assert data.reasons == [("vneid_level2", "otp_not_received", 7), ("vneid_level2", "other", 7)]
+    assert data.targets[0].done == 1 and sum(c.people for _, c in data.history) == 40
+    month = app.db.run_sync(
+        lambda s: month_report(s, scope="city", scope_id=None, month=Month(2026, 2))
+    )
+    assert month.totals.sessions == 9 and month.activity.active_members == 3
+    assert month.services["dvc_online"].sessions == 9 and month.reasons[0][2] == 9
+    hours = app.db.run_sync(
+        lambda s: hours_report(s, team_id=world.team, month=Month(2026, 2), rule=DA_NANG_2026)
+    )
+    assert (
+        hours.total_minutes == 540
+        and hours.allowance is not None
+        and hours.allowance.total == 300_000
+    )
+    assert (
+        app.db.run_sync(lambda s: target_progress(s, world.team, Month(2026, 3)))[0].percent == 10
+    )

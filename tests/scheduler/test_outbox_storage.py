@@ -183,3 +183,47 @@ def test_person_rows_and_purge(db: Database) -> None:
         lambda s: s.exec(select(Outbox).where(col(Outbox.person_id) == person_id)).all()
     )
     assert list(left) == []
+
+
+def test_bulk_address_resolution_matches_contact_identity(db: Database) -> None:
+    from scheduler.sender import OutboxItem, private_address, resolve
+    from storage import people
+    from storage.links import contact_identity, set_preferred_channel
+
+    def work(session: Session) -> list[int]:
+        ids = []
+        for index, channels in enumerate((["telegram"], ["zalo", "telegram"], ["zalo"], [])):
+            person = Person(created_at=NOW)
+            session.add(person)
+            session.flush()
+            for channel in channels:
+                identity = people.ensure_person(
+                    session,
+                    channel=channel,
+                    user_id=f"{channel}-{index}",
+                    chat_id=f"chat-{index}",
+                    now=NOW,
+                )
+                from storage.models import Identity
+
+                found = session.exec(
+                    select(Identity).where(Identity.person_id == identity.id)
+                ).one()
+                found.person_id = person.id or 0
+                session.add(found)
+            ids.append(person.id or 0)
+        session.flush()
+        set_preferred_channel(session, person_id=ids[1], channel="zalo", now=NOW)
+        return ids
+
+    ids = db.run_sync(work)
+    items = [
+        OutboxItem(i, "digest", f"p:{p}", "w", p, None, {}, None, 1, 0) for i, p in enumerate(ids)
+    ]
+    items.append(OutboxItem(99, "digest", "g:telegram:-1001", "w", None, 1, {}, None, 1, 0))
+    found = db.run_sync(lambda s: resolve(s, items))
+    for item in items[:4]:
+        single = db.run_sync(lambda s, p=item.person_id: contact_identity(s, p))  # type: ignore[misc]
+        expected = private_address(single) if single is not None else None
+        assert found.get(item.id) == expected
+    assert found[99].chat_id == "-1001" and found[1].channel == "zalo"
