@@ -98,6 +98,8 @@ class Planner:
     async def plan(self, now: datetime) -> PlanStats:
         """Create every reminder and digest row that is due at `now` and not created yet."""
         stats = PlanStats()
+        oldest = Week.containing(now.astimezone(self.tz).date()).shift(-2).key
+        self._planned = {done for done in self._planned if done[2] >= oldest}
         prefs = await self.db.run(team_prefs.all_teams)
         for moment, week, group in self._due(prefs, now, rows.REMINDER):
             if is_holiday(moment.astimezone(self.tz).date()):

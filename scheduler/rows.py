@@ -27,6 +27,11 @@ def group_key(channel: str, chat_id: str) -> str:
     return f"g:{channel}:{chat_id}"
 
 
+def for_team(key: str, team_id: int) -> str:
+    """Return a recipient key for one team's digest (a leader of two teams gets both)."""
+    return f"{key}#{team_id}"
+
+
 def _people(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     found: dict[int, tuple[str, str]] = {}
     ordered = sorted(set(ids))
@@ -106,10 +111,11 @@ def missing_digests(
     wanted: dict[int, list[Recipient]] = {}
     for team, person in leaders:
         locale = people.get(person, ("", ""))[1] or default_locale
-        wanted.setdefault(team, []).append(Recipient(person_key(person), locale, person))
+        key = for_team(person_key(person), team)
+        wanted.setdefault(team, []).append(Recipient(key, locale, person))
     for team, p in by_team.items():
         if p.has_group:
-            key = group_key(p.group_channel, p.group_chat_id)
+            key = for_team(group_key(p.group_channel, p.group_chat_id), team)
             wanted.setdefault(team, []).append(Recipient(key, default_locale))
     keys = [r.key for rs in wanted.values() for r in rs]
     done = outbox.existing_recipients(session, kind=DIGEST, period=period, recipients=keys)

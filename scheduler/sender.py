@@ -113,7 +113,7 @@ def resolve(session: Session, items: list[OutboxItem]) -> dict[int, Address]:
     found: dict[int, Address] = {}
     contacts = _contacts(session, sorted({i.person_id for i in items if i.person_id is not None}))
     for item in items:
-        kind, _, rest = item.recipient.partition(":")
+        kind, _, rest = item.recipient.partition("#")[0].partition(":")
         if kind == "g":
             channel, _, chat = rest.partition(":")
             found[item.id] = Address(channel, chat)

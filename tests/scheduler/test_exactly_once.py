@@ -181,3 +181,14 @@ def test_retry_after_is_read_from_seconds_or_timedelta() -> None:
     error.retry_after = 2  # type: ignore[attr-defined]
     assert retry_after_of(error) == 2.0
     assert retry_after_of(RuntimeError("plain")) is None
+
+
+async def test_a_leader_of_two_teams_gets_both_digests_once(app: App) -> None:
+    world = w.build(app)
+    now = app.services.clock.now()
+    app.db.run_sync(lambda s: w.join(s, world.leader, world.sister_team, "leader", now))  # type: ignore[arg-type]
+    sent = Recorder()
+    await make_service(app, sent).run_due(MONDAY)
+    await make_service(app, sent, holder="again").run_due(MONDAY + timedelta(hours=1))
+    texts = sent.texts("200")
+    assert len(texts) == 2 and any("Tổ 12" in t for t in texts) and any("Tổ 13" in t for t in texts)
