@@ -32,6 +32,7 @@ from storage import outbox
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 20.0
 LEASE = "scheduler"
 SWEEP_JOB, CLEANUP_JOB = "tcns.sweep", "tcns.cleanup"
 HANDOFF_JOB = "tcns.handoffs"
@@ -145,7 +146,16 @@ class SchedulerService:
             self._scheduler = None
         current = self._current
         if current is not None and not current.done():
-            current.cancel()
+            # Finish the messages already on their way (Telegram may have accepted them: giving
+            # their rows back would repeat them), start no new ones, and only then stop.
+            self.sender.stopping = True
+            try:
+                await asyncio.wait_for(asyncio.shield(current), timeout=SHUTDOWN_GRACE_SECONDS)
+            except TimeoutError:
+                logger.warning(
+                    "Scheduler sweep still running after %ss; cancelling it", SHUTDOWN_GRACE_SECONDS
+                )
+                current.cancel()
             await asyncio.gather(current, return_exceptions=True)
         if self.use_lease:
             now = self.services.clock.now()

@@ -149,6 +149,7 @@ class OutboxSender:
         self.config, self.holder, self.clock = config, holder, clock
         self._sweep_now = clock.now()
         self._sending = asyncio.Semaphore(config.concurrent_sends)
+        self.stopping = False
 
     def _moment(self) -> datetime:
         """Return now, never earlier than the sweep's own `now` (tests may pass a later one)."""
@@ -174,7 +175,7 @@ class OutboxSender:
                 fatal.append(error)
 
         try:
-            while not fatal and (keep_going is None or await keep_going()):
+            while not fatal and not self.stopping and (keep_going is None or await keep_going()):
                 batch = await self.db.run(
                     lambda s: outbox.claim_due(
                         s, now=now, holder=self.holder, limit=self.config.claim_batch
@@ -183,10 +184,11 @@ class OutboxSender:
                 if not batch:
                     break
                 addresses = await self.db.run(lambda s, b=batch: resolve(s, b))  # type: ignore[misc]
-                for item in batch:
+                for position, item in enumerate(batch):
                     await slots.acquire()
-                    if fatal:
+                    if fatal or self.stopping:
                         slots.release()
+                        await self._give_back_unsent(batch[position:], stats)
                         break
                     task = asyncio.create_task(self._send_row(item, addresses.get(item.id), stats))
                     running.add(task)
@@ -201,6 +203,11 @@ class OutboxSender:
         if fatal:
             raise fatal[0]
         return stats
+
+    async def _give_back_unsent(self, items: list[OutboxItem], stats: SendStats) -> None:
+        """Return claimed rows that were never started (stopping): they go out on the next run."""
+        for item in items:
+            await self._give_back(item, "stopped", stats=stats, max_attempts=10**9, delay=False)
 
     async def _persist(self, work: Callable[[Session], bool]) -> bool:
         """Record a send in the database; when stopping, still finish the write before leaving."""

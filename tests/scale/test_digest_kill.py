@@ -157,10 +157,10 @@ async def test_killed_digest_sender_delivers_every_digest_exactly_once(
 
 
 @pytest.mark.xfail(
-    strict=True,
-    reason="scheduler/runner.py shutdown() cancels the sweep and scheduler/sender.py _send_row "
-    "gives a row back on CancelledError even when Telegram already accepted its message, so a "
-    "SIGTERM (a deploy) in the middle of sending repeats those digests on the next start",
+    strict=False,
+    reason="shutdown now finishes the sends in flight and starts no new ones (was: every "
+    "in-flight digest repeated), but a send whose answer is held past PTB's 5 s read timeout "
+    "is retried by the Telegram channel and can still go out twice",
 )
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_stopping_mid_send_repeats_no_digest(db_url: str, tmp_path: Path) -> None:
