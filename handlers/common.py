@@ -36,9 +36,9 @@ def end(ctx: Context, key: str, /, **params: object) -> Outcome:
 MENU_ITEMS: dict[RoleName, tuple[str, ...]] = {
     RoleName.RESIDENT: ("faq", "lang", "help"),
     RoleName.VOLUNTEER: ("log", "mine", "faq", "help"),
-    RoleName.LEADER: ("log", "mine", "invite", "faq", "help"),
-    RoleName.WARD_ADMIN: ("teams", "faq", "help"),
-    RoleName.ADMIN: ("teams", "newteam", "invite", "help"),
+    RoleName.LEADER: ("log", "mine", "digest", "report", "invite", "help"),
+    RoleName.WARD_ADMIN: ("teams", "report", "faq", "help"),
+    RoleName.ADMIN: ("teams", "newteam", "invite", "report", "help"),
 }
 
 

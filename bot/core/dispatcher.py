@@ -166,8 +166,9 @@ class Dispatcher:
             return []
         if len(msg.text) > MAX_INPUT_CHARS:
             msg = replace(msg, text=msg.text[:MAX_INPUT_CHARS])
+        private_chat = "" if msg.is_group else key.chat_id  # a group is nobody's private chat
         sender = people.ensure_sender(
-            session, channel=key.channel, user_id=key.user_id, chat_id=key.chat_id, now=now
+            session, channel=key.channel, user_id=key.user_id, chat_id=private_chat, now=now
         )
         wards, team_roles = people.roles_of(session, sender.person_id)
         roles = Roles(

@@ -244,3 +244,17 @@ async def test_flood_control_sends_one_polite_notice(
     assert await other.say("/cancel")
     clock.advance(timedelta(seconds=11))
     assert user.texts() == [] and await user.say("/cancel")
+
+
+async def test_group_message_keeps_the_private_chat_address(harness: Harness, app: App) -> None:
+    from bot.core.messages import ChatKey, Incoming, Kind
+    from storage import people
+
+    user = harness.user("u-group")
+    await user.say("/help")
+    group = Incoming(
+        ChatKey("test", "-100500", "u-group"), "g1", Kind.TEXT, text="/help", is_group=True
+    )
+    await app.dispatcher.handle(group)
+    identity = app.db.run_sync(lambda s: people.find_identity(s, channel="test", user_id="u-group"))
+    assert identity is not None and identity.chat_id == "u-group"
