@@ -140,14 +140,12 @@ class SchedulerService:
         logger.info("Scheduler started as %s", self.holder)
 
     async def shutdown(self) -> None:
-        """Stop triggering, let a running sweep give its rows back, and release the lease."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        """Finish the sends on their way, start no new ones, stop triggering, release the lease."""
         current = self._current
         if current is not None and not current.done():
-            # Finish the messages already on their way (Telegram may have accepted them: giving
-            # their rows back would repeat them), start no new ones, and only then stop.
+            # Telegram may already have accepted the messages on their way: giving their rows
+            # back would repeat them. So let them finish before APScheduler's shutdown, whose
+            # executor would cancel the running sweep.
             self.sender.stopping = True
             try:
                 await asyncio.wait_for(asyncio.shield(current), timeout=SHUTDOWN_GRACE_SECONDS)
@@ -157,6 +155,9 @@ class SchedulerService:
                 )
                 current.cancel()
             await asyncio.gather(current, return_exceptions=True)
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
         if self.use_lease:
             now = self.services.clock.now()
             await self.db.run(

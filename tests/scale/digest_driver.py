@@ -2,7 +2,8 @@
 
 Started by test_digest_kill.py as ``python -m tests.scale.digest_driver``; configured from the
 environment like the bot (DATABASE_URL, TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL). It prints
-READY once the scheduler runs and keeps sweeping until it is killed or sent SIGTERM.
+READY once the scheduler runs and keeps sweeping until it is killed, or until SIGTERM: then it
+prints STOPPING and shuts the scheduler down.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ async def main() -> None:
     print("READY", flush=True)
     try:
         await stop.wait()
+        print("STOPPING", flush=True)
     finally:
         await service.shutdown()
         await channel.stop()
