@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from contextvars import ContextVar
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
