@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.app import App
 from handlers.faq.answers import TOPICS_PER_PAGE
 from tests.factories import Harness
-from tests.handlers.test_faq_helpers import (
+from tests.handlers.faq_helpers import (
     en,
     faq,
     first_with_decision,
@@ -108,7 +108,7 @@ async def test_off_topic_questions_get_no_confident_answer(harness: Harness, app
 
 
 async def test_volunteers_and_leaders_can_ask_too(harness: Harness, app: App) -> None:
-    from tests.handlers.test_faq_helpers import add_member
+    from tests.handlers.faq_helpers import add_member
 
     team = make_team(app)
     add_member(app, team, "v1")

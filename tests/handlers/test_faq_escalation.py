@@ -16,8 +16,8 @@ from storage import handoff as store
 from storage import people, teams
 from storage.db import Database
 from tests.factories import Harness
+from tests.handlers.faq_helpers import add_ward_admin, handoffs, make_team, texts_to, vi
 from tests.handlers.test_faq_handoff import World, ask_and_place
-from tests.handlers.test_faq_helpers import add_ward_admin, handoffs, make_team, texts_to, vi
 
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 
@@ -65,7 +65,7 @@ async def test_taken_handoffs_are_not_escalated(
 async def test_ward_admin_is_told_when_the_team_has_no_leader(
     harness: Harness, app: App, clock: FixedClock
 ) -> None:
-    from tests.handlers.test_faq_helpers import add_member
+    from tests.handlers.faq_helpers import add_member
 
     team = make_team(app, "Tổ 9", ward="Phường An Hải")
     add_member(app, team, "v9")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.app import App
 from storage import conversations
 from tests.factories import Harness, User
-from tests.handlers.test_faq_helpers import (
+from tests.handlers.faq_helpers import (
     add_member,
     handoffs,
     make_team,

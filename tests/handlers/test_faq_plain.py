@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app import App
 from tests.factories import Harness
-from tests.handlers.test_faq_helpers import (
+from tests.handlers.faq_helpers import (
     add_member,
     faq,
     handoffs,

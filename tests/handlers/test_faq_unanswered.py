@@ -9,7 +9,7 @@ from handlers.faq.service import FaqService
 from storage import handoff as store
 from storage.faq_phrasing import FaqPhrasing
 from tests.factories import Harness, User
-from tests.handlers.test_faq_helpers import (
+from tests.handlers.faq_helpers import (
     add_member,
     add_ward_admin,
     make_team,

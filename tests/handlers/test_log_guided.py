@@ -12,7 +12,7 @@ from bot.core.clock import FixedClock
 from domain.services import default_catalogue
 from storage.models import Conversation
 from tests.factories import Harness, User
-from tests.handlers.test_log_helpers import (
+from tests.handlers.log_helpers import (
     add_member,
     area_ids,
     make_team,

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.core.clock import FixedClock
 from storage.models import Conversation
 from tests.factories import Harness, User
-from tests.handlers.test_log_helpers import area_ids, make_team, records, vi, volunteer
+from tests.handlers.log_helpers import area_ids, make_team, records, vi, volunteer
 
 L2 = "vneid_level2"
 TODAY = date(2026, 3, 4)

@@ -12,7 +12,7 @@ from storage import sessions
 from storage.session_models import AuditEntry
 from storage.sessions import ItemInput
 from tests.factories import Harness
-from tests.handlers.test_log_helpers import (
+from tests.handlers.log_helpers import (
     add_member,
     area_ids,
     make_team,
