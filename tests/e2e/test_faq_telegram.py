@@ -14,7 +14,7 @@ from bot.core.clock import FixedClock
 from bot.settings import Settings
 from tests.e2e.test_telegram import TOKEN, Sleeps, start_channel
 from tests.fakes import FakeTelegram
-from tests.handlers.test_faq_helpers import add_member, make_team, title, vi
+from tests.handlers.faq_helpers import add_member, make_team, title, vi
 
 pytestmark = pytest.mark.e2e
 RESIDENT, VOLUNTEER = 5151, 6262

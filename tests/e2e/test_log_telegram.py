@@ -14,7 +14,7 @@ from bot.core.clock import FixedClock
 from bot.settings import Settings
 from tests.e2e.test_telegram import TOKEN, Sleeps, start_channel
 from tests.fakes import FakeTelegram
-from tests.handlers.test_log_helpers import add_member, make_team, records, vi
+from tests.handlers.log_helpers import add_member, make_team, records, vi
 
 pytestmark = pytest.mark.e2e
 USER = 4321
