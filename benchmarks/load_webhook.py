@@ -13,10 +13,10 @@ production; or pass --postgres-url.
 
 Usage::
 
-    python -m benchmarks.load_webhook             # 2,000 volunteers x 2 logs x 2 updates = 8,000
-                                                  # updates per setup, 32,000 in all (~10 min)
+    python -m benchmarks.load_webhook             # 2,500 volunteers x 1 log x 2 updates = 5,000
+                                                  # updates per setup, 20,000 in all (~12 min)
     python -m benchmarks.load_webhook --quick     # 200 volunteers x 1 log: 400 updates per setup
-    python -m benchmarks.load_webhook --setups postgres:4 --logs 5   # 20,000 updates, one setup
+    python -m benchmarks.load_webhook --users 2000 --logs 5 --setups postgres:4  # 20,000 on one
 """
 
 from __future__ import annotations
@@ -257,6 +257,7 @@ def table(outcomes: list[Outcome]) -> str:
     for o in outcomes:
         load = o.load
         done = max(1, int(load.get("replies", 0)))
+        pg_cpu = f"{1000 * o.postgres_cpu_s / done:.2f}" if o.backend == "postgres" else "–"
         bad = (
             int(load.get("lost", 0))
             + int(load.get("unexpected", 0))
@@ -267,7 +268,7 @@ def table(outcomes: list[Outcome]) -> str:
             f"| {o.rate:.0f} | {load.get('p50_ms', 0):.0f} | {load.get('p99_ms', 0):.0f} | {bad} "
             f"| {o.problems.get('errors', 0)} | {max(o.peak_rss_mb or [0]):.0f} "
             f"| {1000 * o.worker_cpu_s / done:.2f} "
-            f"| {1000 * o.postgres_cpu_s / done:.2f} | {o.db_growth_bytes / done:.0f} | {o.load_average:.1f} |"
+            f"| {pg_cpu} | {o.db_growth_bytes / done:.0f} | {o.load_average:.1f} |"
         )
     return head + "\n".join(rows)
 
@@ -275,8 +276,8 @@ def table(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run every setup and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--users", type=int, default=2000, help="volunteers logging at once")
-    parser.add_argument("--logs", type=int, default=2, help="logs per volunteer (2 updates each)")
+    parser.add_argument("--users", type=int, default=2500, help="volunteers logging at once")
+    parser.add_argument("--logs", type=int, default=1, help="logs per volunteer (2 updates each)")
     parser.add_argument("--setups", default=DEFAULT_SETUPS, help="backend:workers, comma-separated")
     parser.add_argument("--quick", action="store_true", help="200 volunteers x 2 logs")
     parser.add_argument("--postgres-url", default=None, help="use this server, not a temporary one")
