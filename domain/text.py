@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -20,6 +21,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics and collapse white space, for matching."""
+    """Lower-case, strip diacritics and collapse white space, for matching (memoised)."""
     return _SPACES.sub(" ", strip_diacritics(nfc(text)).casefold()).strip()

@@ -30,19 +30,25 @@ class ConversationState:
 
 def mark_processed(session: Session, *, channel: str, update_id: str, now: datetime) -> bool:
     """Record an update id; return False when it was already processed."""
-    params = {"channel": channel, "update_id": update_id, "now": now}
-    return session.connection().execute(hotpath.MARK_PROCESSED, params).first() is not None
+    db = hotpath.raw(session)
+    params = {"channel": channel, "update_id": update_id, "now": db.time(now)}
+    return db.execute(hotpath.MARK_PROCESSED, params).fetchone() is not None
 
 
 def load(session: Session, *, channel: str, chat_id: str, user_id: str) -> ConversationState:
     """Load the conversation row of one user in one chat, or an empty state."""
+    db = hotpath.raw(session)
     params = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-    row = session.connection().execute(hotpath.LOAD_STATE, params).first()
+    row = db.execute(hotpath.LOAD_STATE, params).fetchone()
     if row is None:
         return ConversationState()
     state, data, version, expires_at = row
     return ConversationState(
-        state=state, data=dict(data or {}), version=version, exists=True, expires_at=expires_at
+        state=state,
+        data=dict(db.read_json(data) or {}),
+        version=version,
+        exists=True,
+        expires_at=db.read_time(expires_at),
     )
 
 
@@ -59,24 +65,23 @@ def save(
     expires_at: datetime | None,
 ) -> None:
     """Save the new state if nobody else changed it since it was loaded; else StateConflict."""
+    db = hotpath.raw(session)
     params = {
         "channel": channel,
         "chat_id": chat_id,
         "user_id": user_id,
         "state": state,
-        "data": data,
-        "now": now,
-        "expires_at": expires_at,
+        "data": db.json(data),
+        "now": db.time(now),
+        "expires_at": db.time(expires_at),
         "version": loaded.version,
         "new_version": loaded.version + 1,
     }
-    connection = session.connection()
     if not loaded.exists:
-        if connection.execute(hotpath.INSERT_STATE, params).first() is None:
+        if db.execute(hotpath.INSERT_STATE, params).fetchone() is None:
             raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} appeared meanwhile")
         return
-    result = connection.execute(hotpath.UPDATE_STATE, params)
-    if getattr(result, "rowcount", 0) != 1:
+    if db.execute(hotpath.UPDATE_STATE, params).rowcount != 1:
         raise StateConflict(f"conversation {channel}:{chat_id}:{user_id} changed meanwhile")
 
 

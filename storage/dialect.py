@@ -6,10 +6,12 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.base import Executable
 from sqlmodel import Session
+
+from storage import hotpath
 
 
 @lru_cache(maxsize=64)
@@ -26,9 +28,6 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     return session.connection().execute(statement, values).first() is not None
 
 
-_LOCK_CHAT = text("SELECT pg_advisory_xact_lock(:key)")
-
-
 def chat_lock_key(channel: str, chat_id: str) -> int:
     """Return a stable signed 64-bit key for one chat (same in every process and release)."""
     digest = hashlib.blake2b(f"{channel}:{chat_id}".encode(), digest_size=8).digest()
@@ -37,5 +36,6 @@ def chat_lock_key(channel: str, chat_id: str) -> int:
 
 def lock_chat(session: Session, channel: str, chat_id: str) -> None:
     """Serialise one chat's units of work across processes until commit (no-op on SQLite)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK_CHAT, {"key": chat_lock_key(channel, chat_id)})
+    db = hotpath.raw(session)
+    if not db.is_sqlite:
+        db.execute(hotpath.LOCK_CHAT, {"key": chat_lock_key(channel, chat_id)})

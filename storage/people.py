@@ -41,14 +41,14 @@ def ensure_sender(
     session: Session, *, channel: str, user_id: str, chat_id: str, now: datetime
 ) -> Sender:
     """Return the sender's person id and language, creating person and identity on first contact."""
-    connection = session.connection()
-    row = connection.execute(hotpath.SENDER, {"channel": channel, "user_id": user_id}).first()
+    db = hotpath.raw(session)
+    row = db.execute(hotpath.SENDER, {"channel": channel, "user_id": user_id}).fetchone()
     if row is None:
         person = ensure_person(session, channel=channel, user_id=user_id, chat_id=chat_id, now=now)
         return Sender(person.id or 0, person.locale)
     identity_id, person_id, known_chat, locale = row
     if chat_id and known_chat != chat_id:
-        connection.execute(hotpath.SET_CHAT, {"chat_id": chat_id, "id": identity_id})
+        db.execute(hotpath.SET_CHAT, {"chat_id": chat_id, "id": identity_id})
     return Sender(person_id, locale or "")
 
 
@@ -100,7 +100,8 @@ def roles_of(session: Session, person_id: int) -> tuple[list[int], list[TeamRole
     """Return the wards a person administers and their team roles, in one query."""
     wards: list[int] = []
     roles: list[TeamRole] = []
-    rows = session.connection().execute(hotpath.ROLES, {"person_id": person_id}).all()
+    params = {"person_id": person_id, "active": True}
+    rows = hotpath.raw(session).execute(hotpath.ROLES, params).fetchall()
     for role, team_id, name, ward_id in rows:
         if role == "ward_admin":
             wards.append(ward_id)

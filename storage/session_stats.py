@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage import hotpath
 from storage.session_models import AssistItem, AssistSession
 
 
@@ -90,17 +91,9 @@ def favourite_services(session: Session, *, person_id: int, limit: int = 6) -> l
 
 def last_area(session: Session, *, person_id: int, team_id: int) -> int | None:
     """Return the area of a person's latest session in a team that had one."""
-    statement = (
-        select(col(AssistSession.area_id))
-        .where(
-            col(AssistSession.person_id) == person_id,
-            col(AssistSession.team_id) == team_id,
-            col(AssistSession.area_id).is_not(None),
-        )
-        .order_by(col(AssistSession.id).desc())
-        .limit(1)
-    )
-    return session.exec(statement).first()
+    params = {"person_id": person_id, "team_id": team_id}
+    row = hotpath.raw(session).execute(hotpath.LAST_AREA, params).fetchone()
+    return None if row is None else int(row[0])
 
 
 def team_session_ids(

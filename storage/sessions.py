@@ -74,22 +74,22 @@ def add_session(
     items: Sequence[ItemInput],
 ) -> int:
     """Store a session and its lines; return its id."""
-    connection = session.connection()
+    db = hotpath.raw(session)
     params = {
         "person_id": person_id,
         "team_id": team_id,
         "area_id": area_id,
-        "day": day,
-        "received_at": received_at,
+        "day": db.day(day),
+        "received_at": db.time(received_at),
         "minutes": minutes,
         "channel": channel,
         "note": note,
         "out_of_hours": out_of_hours,
         "day_kind": day_kind,
     }
-    session_id = int(connection.execute(hotpath.INSERT_SESSION, params).scalar_one())
+    session_id = int(db.execute(hotpath.INSERT_SESSION, params).fetchone()[0])
     if items:
-        connection.execute(
+        db.execute_many(
             hotpath.INSERT_ITEM,
             [
                 {
@@ -97,7 +97,7 @@ def add_session(
                     "service": i.service,
                     "people": i.people,
                     "succeeded": i.succeeded,
-                    "reasons": list(i.reasons),
+                    "reasons": db.json(list(i.reasons)),
                 }
                 for i in items
             ],

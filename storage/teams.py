@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -56,10 +57,19 @@ def get_ward(session: Session, ward_id: int) -> Ward | None:
     return session.get(Ward, ward_id)
 
 
-def areas_of(session: Session, team_id: int) -> list[Area]:
+@dataclass(frozen=True)
+class AreaRef:
+    """An area of a team, as read for choosing and showing (not an ORM object)."""
+
+    id: int
+    team_id: int
+    name: str
+
+
+def areas_of(session: Session, team_id: int) -> list[AreaRef]:
     """Return the areas of a team in the order they were added."""
-    rows = session.connection().execute(hotpath.AREAS, {"team_id": team_id}).all()
-    return [Area(id=area_id, team_id=team, name=name) for area_id, team, name in rows]
+    rows = hotpath.raw(session).execute(hotpath.AREAS, {"team_id": team_id}).fetchall()
+    return [AreaRef(area_id, team, name) for area_id, team, name in rows]
 
 
 def add_area(session: Session, *, team_id: int, name: str) -> Area:

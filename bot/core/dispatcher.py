@@ -124,7 +124,7 @@ class Dispatcher:
         delay, waited = 0.25, 0.0
         while True:
             try:
-                return await self.db.run(work)
+                return await self.db.run_short(work)
             except OperationalError:
                 if waited >= self.db_outage_seconds:
                     raise

@@ -24,11 +24,11 @@ class WebhookInbox:
     async def accept(self, channel: str, body: dict[str, Any]) -> int:
         """Store an update; raises when the database is unavailable (answer 5xx then)."""
         now = self.clock.now()
-        return await self.db.run(lambda s: inbox.put(s, channel=channel, body=body, now=now))
+        return await self.db.run_short(lambda s: inbox.put(s, channel=channel, body=body, now=now))
 
     async def applied(self, item_id: int) -> None:
         """Forget an update that has been applied."""
-        await self.db.run(lambda s: inbox.done(s, item_id))
+        await self.db.run_short(lambda s: inbox.done(s, item_id))
 
     async def replay(self, processors: dict[str, Process], received: float) -> int:
         """Apply updates accepted by an earlier process that died before applying them."""

@@ -12,7 +12,8 @@ from handlers.common import say
 from handlers.leaders.digest_view import metric_label, target_line
 from handlers.leaders.scope import current_month, number, parse_args, team_for
 from storage import targets, teams
-from storage.models import Area, Team
+from storage.models import Team
+from storage.teams import AreaRef
 
 TARGET_STATE = "ldr.target"
 WHOLE_TEAM = ("all", "*", "ca to", "toan to", "team", "tat ca")
@@ -37,7 +38,7 @@ def _metric(words: list[str]) -> tuple[str, list[str]] | None:
     return None
 
 
-def _area(ctx: Context, team_id: int, words: list[str]) -> Area | None:
+def _area(ctx: Context, team_id: int, words: list[str]) -> AreaRef | None:
     """Return the area named (by name or number); None means the whole team."""
     typed = fold(" ".join(words))
     if not typed or typed in WHOLE_TEAM:
@@ -86,7 +87,7 @@ def target(ctx: Context) -> Outcome:
 
 
 def _save(
-    ctx: Context, team: Team, area: Area | None, metric: str, number: int, month: Month
+    ctx: Context, team: Team, area: AreaRef | None, metric: str, number: int, month: Month
 ) -> Outcome:
     assert team.id is not None
     targets.set_target(
@@ -103,12 +104,13 @@ def _save(
     return Outcome([Reply(text=saved + "\n\n" + _progress_text(ctx, team, month))], next_state=None)
 
 
-def _checked_area(ctx: Context, team_id: int, raw: str) -> Area | None:
+def _checked_area(ctx: Context, team_id: int, raw: str) -> AreaRef | None:
     if raw in ("", "0"):
         return None
     area_id = number(raw)
-    area = ctx.session.get(Area, area_id) if area_id is not None else None
-    if area is None or area.team_id != team_id:
+    areas = teams.areas_of(ctx.session, team_id)
+    area = next((a for a in areas if a.id == area_id), None)
+    if area is None:
         raise UserFacingError("error.stale_button")
     return area
 

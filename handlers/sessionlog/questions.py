@@ -10,7 +10,7 @@ from domain.services import default_catalogue
 from handlers.sessionlog.draft import Draft
 from handlers.sessionlog.render import fmt_short_day, reason_label, service_label
 from storage import session_stats
-from storage.models import Area
+from storage.teams import AreaRef
 
 FIRST_PAGE = 6
 MINUTE_CHOICES = (15, 30, 60, 120)
@@ -126,12 +126,12 @@ def ask_minutes(ctx: Context) -> Reply:
     return Reply(text=ctx.t("log.ask.minutes"), buttons=rows(*buttons, per_row=4))
 
 
-def area_order(areas: list[Area], last: int | None) -> list[Area]:
+def area_order(areas: list[AreaRef], last: int | None) -> list[AreaRef]:
     """Return the areas with the last used one first."""
     return sorted(areas, key=lambda a: a.id != last)
 
 
-def ask_area(ctx: Context, areas: list[Area], last: int | None) -> Reply:
+def ask_area(ctx: Context, areas: list[AreaRef], last: int | None) -> Reply:
     """Ask where the session took place (the last used area first)."""
     ordered = area_order(areas, last)[:MAX_AREA_BUTTONS]
     buttons = [Button(a.name, f"lg:a:{a.id}") for a in ordered]

@@ -9,8 +9,8 @@ from bot.core.context import Context
 from domain.office_hours import day_kind, is_out_of_hours, is_out_of_hours_day
 from domain.services import default_catalogue
 from handlers.sessionlog.draft import Draft
-from storage.models import Area
 from storage.sessions import ItemInput, SessionRecord
+from storage.teams import AreaRef
 
 
 def service_label(ctx: Context, key: str) -> str:
@@ -75,7 +75,7 @@ def team_name(ctx: Context, team_id: int | None) -> str:
     return f"#{team_id}"
 
 
-def area_name(areas: list[Area], area_id: int | None) -> str:
+def area_name(areas: list[AreaRef], area_id: int | None) -> str:
     """Return an area's name, or '' when there is none."""
     return next((a.name for a in areas if a.id == area_id), "")
 
@@ -110,7 +110,7 @@ def day_line(ctx: Context, day: date, out_of_hours: bool, kind: str) -> str:
     return line
 
 
-def card_text(ctx: Context, draft: Draft, areas: list[Area], *, moment: datetime) -> str:
+def card_text(ctx: Context, draft: Draft, areas: list[AreaRef], *, moment: datetime) -> str:
     """Return the summary card of a draft."""
     title = (
         ctx.t("log.card.title_edit", id=draft.edit)

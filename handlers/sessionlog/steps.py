@@ -15,7 +15,7 @@ from handlers.sessionlog import questions as q
 from handlers.sessionlog.draft import Draft
 from handlers.sessionlog.render import card_text
 from storage import session_stats, teams
-from storage.models import Area
+from storage.teams import AreaRef
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def gap(draft: Draft) -> Gap:
     return Gap(CARD)
 
 
-def team_areas(ctx: Context, team_id: int | None) -> list[Area]:
+def team_areas(ctx: Context, team_id: int | None) -> list[AreaRef]:
     """Return the areas of a team (none when the team is unknown)."""
     return [] if team_id is None else teams.areas_of(ctx.session, team_id)
 
@@ -75,7 +75,7 @@ def last_area(ctx: Context, team_id: int) -> int | None:
     return session_stats.last_area(ctx.session, person_id=ctx.person_id, team_id=team_id)
 
 
-def match_areas(text: str, areas: list[Area]) -> list[Area]:
+def match_areas(text: str, areas: list[AreaRef]) -> list[AreaRef]:
     """Find areas named by text, ignoring case, diacritics and spaces (exact, prefix, number)."""
     wanted = fold(text).lstrip("@").strip()
     if not wanted:
@@ -98,7 +98,7 @@ def _number(text: str) -> str | None:
     return digits[-1].lstrip("0") or "0" if digits else None
 
 
-def _fuzzy(wanted: str, named: list[tuple[Area, str]]) -> list[Area]:
+def _fuzzy(wanted: str, named: list[tuple[AreaRef, str]]) -> list[AreaRef]:
     choices = {index: name for index, (_, name) in enumerate(named)}
     scored = process.extract(wanted, choices, scorer=fuzz.WRatio, score_cutoff=85, limit=2)
     if not scored:
@@ -107,7 +107,7 @@ def _fuzzy(wanted: str, named: list[tuple[Area, str]]) -> list[Area]:
     return [named[key][0] for _, score, key in scored if score == best]
 
 
-def settle_area(ctx: Context, draft: Draft, areas: list[Area]) -> str:
+def settle_area(ctx: Context, draft: Draft, areas: list[AreaRef]) -> str:
     """Decide the area without asking when possible; return a notice to show, or ''."""
     if draft.area_done:
         return ""
@@ -139,7 +139,7 @@ def proceed(ctx: Context, draft: Draft, notices: list[str] | None = None) -> Out
     """Ask the first missing piece of the draft, or show the summary card."""
     notes = list(notices or [])
     step = gap(draft)
-    areas: list[Area] = []
+    areas: list[AreaRef] = []
     if step.state in (AREA, CARD):
         areas = team_areas(ctx, draft.team)
         notice = settle_area(ctx, draft, areas)
@@ -157,7 +157,7 @@ def ask(reply: Reply, state: str, draft: Draft, notes: list[str] | None = None) 
     return Outcome([reply], next_state=state, data=draft.to_data())
 
 
-def question(ctx: Context, draft: Draft, step: Gap, areas: list[Area]) -> Reply:
+def question(ctx: Context, draft: Draft, step: Gap, areas: list[AreaRef]) -> Reply:
     """Return the question of a step."""
     if step.state == TEAM:
         return q.ask_team(ctx)
