@@ -164,3 +164,10 @@ LAST_AREA = sql(
 )
 
 LOCK_CHAT = sql("SELECT pg_advisory_xact_lock(:key)")
+
+INBOX_PUT = sql(
+    "INSERT INTO webhook_inbox (channel, body, received_at) VALUES (:channel, :body, :now) "
+    "RETURNING id"
+)
+
+INBOX_DONE = sql("DELETE FROM webhook_inbox WHERE id = :id")

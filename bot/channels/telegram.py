@@ -21,8 +21,10 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.text import split_text
 from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.i18n import Translations
@@ -33,6 +35,10 @@ CHANNEL = "telegram"
 CAPS = ChannelCaps(buttons=True, max_text=4096, edit=True)
 MAX_CALLBACK_BYTES = 64
 MAX_ATTEMPTS = 6
+# PTB's default is one connection with a 1 s pool wait: under a burst of replies most sends
+# then failed with "pool timeout" and backed off (load_webhook: 1,500 retries for 2,000
+# updates). Eight connections did best in load_webhook (32 cost more pool bookkeeping).
+CONNECTIONS = 8
 Sleep = Callable[[float], Awaitable[None]]
 # PTB's and httpx's DEBUG output carries the bot token (in URLs) and raw messages: never let it out.
 QUIET_LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore")
@@ -128,6 +134,7 @@ class TelegramChannel:
         poll_timeout: float = 30,
         sleep: Sleep = asyncio.sleep,
         on_username: Callable[[str], None] | None = None,
+        request: BaseRequest | None = None,
     ) -> None:
         for name in QUIET_LIBRARY_LOGGERS:
             library_logger = logging.getLogger(name)
@@ -145,7 +152,8 @@ class TelegramChannel:
             .base_url(base_url)
             .base_file_url(file_url)
             .concurrent_updates(64)
-            .get_updates_read_timeout(poll_timeout + 10)
+            .request(request or AiohttpRequest(connections=CONNECTIONS))
+            .get_updates_request(AiohttpRequest(connections=1, read_timeout=10.0))
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
@@ -222,8 +230,8 @@ class TelegramChannel:
             except BadRequest:
                 logger.exception("Telegram refused a message")
                 return
-            except (TimedOut, NetworkError):
-                logger.warning("Telegram network error (attempt %d)", attempt, exc_info=True)
+            except (TimedOut, NetworkError) as exc:
+                logger.warning("Telegram network error (attempt %d): %r", attempt, exc)
                 await self._sleep(min(2.0**attempt, 30.0))
         logger.error("Giving up on a Telegram message after %d attempts", MAX_ATTEMPTS)
 

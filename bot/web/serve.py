@@ -20,6 +20,7 @@ from bot.web.telegram_hook import TelegramWebhook
 from bot.web.webchat import RateLimiter, WebChannel
 from bot.web.webchat_api import WebChatApi
 from bot.web.webhooks import (
+    MAX_IN_FLIGHT,
     TELEGRAM_HEADER,
     TELEGRAM_PATH,
     ZALO_HEADER,
@@ -155,6 +156,7 @@ class Runtime:
         )
         hook = None
         self.inbox = WebhookInbox(self.core.db, self.core.services.clock)
+        self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by both platforms' webhooks
         processors: dict[str, Process] = {}
         if self.options.webhook and settings.telegram_bot_token:
             self.telegram = self._telegram_channel()
@@ -200,6 +202,7 @@ class Runtime:
             tasks=self.tasks,
             metrics=self.metrics,
             inbox=self.inbox,
+            slots=self.slots,
         )
 
     async def stop(self) -> None:
