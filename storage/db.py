@@ -66,7 +66,9 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(sync_url, pool_size=8, max_overflow=4, pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip per unit of work (13 % of a PostgreSQL worker's
+    # samples in load_webhook); run_sync retries once on a connection found dead instead.
+    return create_engine(sync_url, pool_size=8, max_overflow=4)
 
 
 class Database:
@@ -82,7 +84,20 @@ class Database:
         self._inline_allowed = self.is_sqlite and self.engine.url.database not in ("", ":memory:")
 
     def run_sync(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in a new session and commit (or roll back on error), in this thread."""
+        """Run `work` in a new session and commit (or roll back on error), in this thread.
+
+        A connection that died while pooled (the server restarted) fails on first use;
+        the pool then drops it and the unit of work is run once more on a fresh one.
+        """
+        try:
+            return self._run_session(work)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            logger.warning("Database connection lost; running the unit of work again")
+            return self._run_session(work)
+
+    def _run_session(self, work: Callable[[Session], T]) -> T:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             return work(session)
 

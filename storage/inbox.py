@@ -29,9 +29,9 @@ def put(session: Session, *, channel: str, body: dict[str, Any], now: datetime) 
     return int(db.execute(hotpath.INBOX_PUT, params).fetchone()[0])
 
 
-def done(session: Session, item_id: int) -> None:
-    """Forget an update once it has been applied."""
-    hotpath.raw(session).execute(hotpath.INBOX_DONE, {"id": item_id})
+def done(session: Session, item_ids: list[int]) -> None:
+    """Forget updates once they have been applied."""
+    hotpath.raw(session).execute_many(hotpath.INBOX_DONE, [{"id": i} for i in item_ids])
 
 
 def pending(session: Session, *, before: datetime, limit: int = 10_000) -> list[InboxItem]:

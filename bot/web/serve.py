@@ -210,6 +210,11 @@ class Runtime:
         if self.server is not None:
             await self.server.stop()
             self.server = None
+        if self.inbox is not None:
+            try:
+                await self.inbox.flush()
+            except Exception:
+                logger.warning("Could not clear applied updates from the inbox", exc_info=True)
         telegram, self.telegram, self.telegram_hook = self.telegram, None, None
         if telegram is not None:
             await telegram.stop()

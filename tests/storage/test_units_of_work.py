@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -150,3 +150,28 @@ async def test_a_raw_session_reads_back_through_the_orm(db: Database) -> None:
         ).all()
     )
     assert [s.id for s in found] == [session_id]
+
+
+async def test_a_connection_killed_while_pooled_is_replaced_without_an_error(
+    db: Database, db_url: str
+) -> None:
+    """The server dropped our idle connections (restart, failover): the next unit still works."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has no server to drop connections")
+    await db.run_short(
+        lambda s: conversations.mark_processed(s, channel="telegram", update_id="a", now=NOW)
+    )
+    killer = create_engine(db_url)
+    with killer.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    killer.dispose()
+    assert killed >= 1
+    assert await db.run_short(
+        lambda s: conversations.mark_processed(s, channel="telegram", update_id="b", now=NOW)
+    )
+    assert db.run_sync(lambda s: len(s.exec(select(ProcessedUpdate)).all())) == 2
