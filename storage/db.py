@@ -78,7 +78,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        workers = 1 if self.is_sqlite else 8
+        # PostgreSQL: 4 threads did as well as 8 in load_webhook, with less GIL contention.
+        workers = 1 if self.is_sqlite else 4
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
         self._inline: tuple[int, Connection, hotpath.Raw] | None = None
         self._inline_allowed = self.is_sqlite and self.engine.url.database not in ("", ":memory:")
