@@ -8,16 +8,19 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage import hotpath
+from storage.dialect import insert_ignore
 from storage.models import Area, Team, Ward
 
 
 def get_or_create_ward(session: Session, *, name: str, now: datetime) -> Ward:
-    """Return the ward with this name, creating it if needed."""
-    ward = session.exec(select(Ward).where(col(Ward.name) == name)).first()
+    """Return the ward with this name, creating it if needed (safe when two admins race)."""
+    by_name = select(Ward).where(col(Ward.name) == name)
+    ward = session.exec(by_name).first()
     if ward is None:
-        ward = Ward(name=name, created_at=now)
-        session.add(ward)
-        session.flush()
+        # Insert-if-absent: on PostgreSQL a concurrent insert of the same name makes this
+        # wait for the other transaction, then do nothing; the select then sees its row.
+        insert_ignore(session, Ward, {"name": name, "created_at": now})
+        ward = session.exec(by_name).one()
     return ward
 
 
