@@ -152,12 +152,11 @@ async def test_a_raw_session_reads_back_through_the_orm(db: Database) -> None:
     assert [s.id for s in found] == [session_id]
 
 
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite has no server
 async def test_a_connection_killed_while_pooled_is_replaced_without_an_error(
     db: Database, db_url: str
 ) -> None:
     """The server dropped our idle connections (restart, failover): the next unit still works."""
-    if db.is_sqlite:
-        pytest.skip("SQLite has no server to drop connections")
     await db.run_short(
         lambda s: conversations.mark_processed(s, channel="telegram", update_id="a", now=NOW)
     )

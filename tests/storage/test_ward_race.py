@@ -35,9 +35,8 @@ def wait_until_someone_waits_for_a_lock(db: Database) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite has a single writer
 def test_the_same_new_ward_created_twice_at_once_is_one_ward(db: Database) -> None:
-    if db.is_sqlite:
-        pytest.skip("SQLite has a single writer: no two transactions insert at once")
     with Session(db.engine) as first, first.begin():
         mine = teams.get_or_create_ward(first, name=NAME, now=NOW)  # not committed yet
         found: dict[str, object] = {}
