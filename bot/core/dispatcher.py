@@ -1,7 +1,8 @@
 """The per-update pipeline: de-duplicate, load state, route, save, commit, then send.
 
-Everything up to the commit runs as one unit of work on a database thread; replies are
-sent only after the commit (at-least-once delivery; a failed send is logged, not undone).
+Everything up to the commit runs as one unit of work (`Database.run_short`: inline on
+SQLite, on a database thread on PostgreSQL); replies are sent only after the commit
+(at-least-once delivery; a failed send is logged, not undone).
 """
 
 from __future__ import annotations
