@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -68,12 +68,6 @@ def hook_settings(settings: Settings, fake: FakeTelegram, admins: int) -> Settin
         admins=frozenset(("telegram", str(FIRST_ADMIN + n)) for n in range(admins)),
         web_port=0,
     )
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def serve(settings: Settings, clock: FixedClock | None = None) -> Runtime:

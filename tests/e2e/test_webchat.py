@@ -71,12 +71,6 @@ async def web(settings: Settings, clock: FixedClock, ticks: Ticks) -> AsyncItera
         core.close()
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 def base(runtime: Runtime) -> str:
     assert runtime.server is not None
     return runtime.server.url

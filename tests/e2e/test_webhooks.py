@@ -104,12 +104,6 @@ async def runtime(hook_settings: Settings, clock: FixedClock) -> AsyncIterator[R
         core.close()
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 def url(runtime: Runtime, path: str) -> str:
     assert runtime.server is not None
     return runtime.server.url + path

@@ -15,13 +15,6 @@ from storage.models import Person
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def db(db_url: str) -> Database:
-    database = Database(db_url)
-    yield database  # type: ignore[misc]
-    database.close()
-
-
 def test_datetimes_come_back_aware_utc(db: Database) -> None:
     local = datetime(2026, 3, 4, 9, 0, tzinfo=timezone(timedelta(hours=7)))
     person_id = db.run_sync(lambda s: _add_person(s, local))

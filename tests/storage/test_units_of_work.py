@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,13 +17,6 @@ from storage.sessions import ItemInput
 
 NOW = datetime(2026, 3, 4, 2, 0, 0, 123456, tzinfo=UTC)
 KEY = {"channel": "telegram", "chat_id": "5", "user_id": "5"}
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    yield database
-    database.close()
 
 
 def _save_state(session: Session, data: dict[str, object]) -> None:

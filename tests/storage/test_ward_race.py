@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -17,13 +16,6 @@ from storage.models import Ward
 
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 NAME = "Xã Hòa Vang"
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    yield database
-    database.close()
 
 
 def wait_until_someone_waits_for_a_lock(db: Database) -> None:

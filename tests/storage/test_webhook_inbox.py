@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import pytest
 
 from bot.core.clock import FixedClock
 from bot.web.inbox import APPLIED_BATCH, WebhookInbox
@@ -14,13 +11,6 @@ from storage import inbox
 from storage.db import Database
 
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    yield database
-    database.close()
 
 
 def stored(db: Database) -> list[int]:
