@@ -62,11 +62,8 @@ def start(ctx: Context, router: Router) -> Outcome:
 
 
 def _reload_roles(ctx: Context) -> Roles:
-    return Roles(
-        is_admin=ctx.roles.is_admin,
-        wards=tuple(people.administered_wards(ctx.session, ctx.person_id)),
-        teams=tuple(people.team_roles(ctx.session, ctx.person_id)),
-    )
+    wards, teams = people.roles_of(ctx.session, ctx.person_id)
+    return Roles(is_admin=ctx.roles.is_admin, wards=tuple(wards), teams=tuple(teams))
 
 
 def _redeem(ctx: Context, code: str) -> str:

@@ -158,11 +158,6 @@ class Database:
                 self._inline[1].close()
             self._inline = None
 
-    async def call(self, func: Callable[[], T]) -> T:
-        """Run a plain blocking function on a database thread (for migrations and backups)."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, func)
-
     def close(self) -> None:
         """Stop the worker threads and dispose of the connections."""
         if self._inline is not None:

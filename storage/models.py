@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -15,13 +14,6 @@ from storage.types import UTCDateTime
 def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     """Return a Field backed by a UTC-aware column."""
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
-
-
-class Role(StrEnum):
-    """Roles inside a team; 'resident' is anyone without a membership."""
-
-    LEADER = "leader"
-    VOLUNTEER = "volunteer"
 
 
 class Person(SQLModel, table=True):

@@ -91,11 +91,6 @@ def team_roles(session: Session, person_id: int) -> list[TeamRole]:
     return roles_of(session, person_id)[1]
 
 
-def administered_wards(session: Session, person_id: int) -> list[int]:
-    """Return the ids of the wards a person administers."""
-    return roles_of(session, person_id)[0]
-
-
 def roles_of(session: Session, person_id: int) -> tuple[list[int], list[TeamRole]]:
     """Return the wards a person administers and their team roles, in one query."""
     wards: list[int] = []

@@ -37,14 +37,6 @@ class Counts:
     succeeded: int = 0
     minutes: int = 0
 
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            self.sessions + other.sessions,
-            self.people + other.people,
-            self.succeeded + other.succeeded,
-            self.minutes + other.minutes,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Activity:
@@ -56,16 +48,6 @@ class Activity:
     weekend_minutes: int = 0
     holiday_minutes: int = 0
     active_members: int = 0
-
-    def __add__(self, other: Activity) -> Activity:
-        return Activity(
-            self.sessions + other.sessions,
-            self.minutes + other.minutes,
-            self.out_of_hours_minutes + other.out_of_hours_minutes,
-            self.weekend_minutes + other.weekend_minutes,
-            self.holiday_minutes + other.holiday_minutes,
-            self.active_members + other.active_members,
-        )
 
 
 WeekLine = tuple[int, int, int, str, str, int, int, int]
