@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -113,14 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import bot.commands  # noqa: F401  (registers the subcommands)
 
     return COMMANDS[name](args, settings)
-
-
-def run_async(coro_factory: Callable[[], object]) -> None:
-    """Run a coroutine until done; Ctrl-C stops it quietly."""
-    try:
-        asyncio.run(coro_factory())  # type: ignore[arg-type]
-    except KeyboardInterrupt:
-        logger.info("Stopped")
 
 
 def print_json(value: object) -> None:

@@ -36,11 +36,6 @@ _FILLERS = frozenset({"ngay", "nguoi", "ng", "va", "and"})
 _AREA_WORDS = frozenset({"to", "tdp", "thon", "khu", "kp", "ap", "ban", "xom"})
 _RELATIVE = {"hnay": 0, "homnay": 0, "hom nay": 0, "bua nay": 0, "bua ni": 0, "hqua": 1}
 _RELATIVE |= {"homqua": 1, "hom qua": 1, "bua qua": 1, "hkia": 2, "homkia": 2, "hom kia": 2}
-PROBLEM_CODES = frozenset({
-    "no_service", "missing_count", "bad_count", "succeeded_over_people", "future_date", "too_old",
-    "bad_date", "bad_duration", "missing_duration", "multiple_dates", "multiple_durations",
-    "multiple_areas",
-})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

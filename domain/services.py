@@ -22,7 +22,6 @@ __all__ = [
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "locales" / "services.yaml"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_LANGS = ("vi", "en")
 
 
 class CatalogueError(ValueError):

@@ -105,7 +105,7 @@ class Harness:
         self.channel = RecordingChannel()
         self.plain = RecordingChannel()
         app.dispatcher.register_channel("test", ChannelCaps(buttons=True), self.channel)
-        app.dispatcher.register_channel("plain", ChannelCaps(buttons=False, edit=False), self.plain)
+        app.dispatcher.register_channel("plain", ChannelCaps(buttons=False), self.plain)
 
     def user(self, user_id: str, *, name: str = "Lan", channel: str = "test") -> User:
         """Return a user on a channel."""

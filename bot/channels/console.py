@@ -12,7 +12,7 @@ from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind
 
 CHANNEL = "console"
-CAPS = ChannelCaps(buttons=False, max_text=100_000, edit=False)
+CAPS = ChannelCaps(buttons=False, max_text=100_000)
 
 
 class ConsoleChannel:

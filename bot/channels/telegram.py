@@ -31,13 +31,11 @@ from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
 
 logger = logging.getLogger(__name__)
-# TelegramChannel._post uses do_api_request for methods PTB also has typed; PTB suggests the
+# TelegramChannel._post uses do_api_request for sendMessage, which PTB also has typed; PTB suggests the
 # typed method each time. Installed once here (a catch_warnings per call is not task-safe).
-warnings.filterwarnings(
-    "ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)'", category=PTBUserWarning
-)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 CHANNEL = "telegram"
-CAPS = ChannelCaps(buttons=True, max_text=4096, edit=True)
+CAPS = ChannelCaps(buttons=True, max_text=4096)
 MAX_CALLBACK_BYTES = 64
 MAX_ATTEMPTS = 6
 # PTB's default is one connection with a 1 s pool wait: under a burst of replies most sends
@@ -200,10 +198,6 @@ class TelegramChannel:
             return
         chunks = split_text(reply.text, CAPS.max_text)
         markup = keyboard(reply)
-        if reply.edit_message_id and len(chunks) == 1:
-            edit = {"message_id": int(reply.edit_message_id), "reply_markup": markup}
-            await self._call(partial(self._post, "editMessageText", chat_id, chunks[0], edit))
-            return
         for index, chunk in enumerate(chunks):
             extra = {"reply_markup": markup if index == len(chunks) - 1 else None}
             await self._call(partial(self._post, "sendMessage", chat_id, chunk, extra))

@@ -19,7 +19,7 @@ from bot.core.numbered import render_numbered
 
 logger = logging.getLogger(__name__)
 CHANNEL = "zalo"
-CAPS = ChannelCaps(buttons=False, max_text=2000, edit=False)
+CAPS = ChannelCaps(buttons=False, max_text=2000)
 MAX_ID_CHARS = 64
 ATTACHMENT_EVENTS = {
     "message.image.received": "photo",
@@ -115,10 +115,6 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         dispatcher.register_channel(CHANNEL, CAPS, self)
-
-    def set_feed(self, feed: Feed) -> None:
-        """Route incoming updates through another function (e.g. one that records metrics)."""
-        self._feed = feed
 
     async def receive(self, body: object, received: float | None = None) -> bool:
         """Process one raw update; return False when it was ignored."""

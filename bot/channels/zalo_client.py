@@ -124,11 +124,6 @@ class ZaloClient:
                 await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def get_me(self) -> JSON:
-        """Return the bot's own account."""
-        result = await self.call("getMe")
-        return result if isinstance(result, dict) else {}
-
     async def get_update(self, poll_seconds: int) -> JSON | None:
         """Long-poll for ONE update; None when nothing arrived in the window (error 408)."""
         try:
@@ -148,14 +143,6 @@ class ZaloClient:
         result = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
         return result if isinstance(result, dict) else {}
 
-    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> JSON:
-        """Send a picture by URL (Zalo cannot take uploads)."""
-        params: JSON = {"chat_id": chat_id, "photo": photo_url}
-        if caption:
-            params["caption"] = caption
-        result = await self.call("sendPhoto", params)
-        return result if isinstance(result, dict) else {}
-
     async def set_webhook(self, url: str, secret_token: str) -> JSON:
         """Register the webhook URL and the secret Zalo sends back in X-Bot-Api-Secret-Token."""
         result = await self.call("setWebhook", {"url": url, "secret_token": secret_token})
@@ -164,8 +151,3 @@ class ZaloClient:
     async def delete_webhook(self) -> None:
         """Remove the webhook (needed before long polling)."""
         await self.call("deleteWebhook")
-
-    async def get_webhook_info(self) -> JSON:
-        """Return the registered webhook URL."""
-        result = await self.call("getWebhookInfo")
-        return result if isinstance(result, dict) else {}

@@ -42,7 +42,6 @@ class ChannelCaps:
 
     buttons: bool = True
     max_text: int = 4096
-    edit: bool = True
 
 
 class Sender(Protocol):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from babel.messages.pofile import read_po
 
 logger = logging.getLogger(__name__)
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
-Translate = Callable[..., str]
 
 
 class Catalog:

@@ -96,7 +96,6 @@ class Reply:
     document: Document | None = None
     image: Image | None = None
     to: Address | None = None
-    edit_message_id: str = ""
 
     def all_buttons(self) -> list[Button]:
         """Return the buttons in reading order."""

@@ -53,11 +53,6 @@ class Roles:
         """Tell whether any held role is allowed; admins may do everything."""
         return self.is_admin or bool(self.names() & allowed)
 
-    @property
-    def is_member(self) -> bool:
-        """Tell whether the person volunteers or leads in any team."""
-        return bool(self.teams)
-
     def led_teams(self) -> list[int]:
         """Return the ids of the teams this person leads."""
         return [t.team_id for t in self.teams if t.role == "leader"]

@@ -13,12 +13,11 @@ Handler = Callable[[Context], Outcome]
 
 @dataclass(frozen=True)
 class CommandInfo:
-    """A command with the roles whose menu and help show it."""
+    """A command with the roles allowed to use it (and shown it in /help)."""
 
     name: str
     handler: Handler
     roles: frozenset[str]
-    menu: bool = True
 
 
 @dataclass
@@ -31,12 +30,10 @@ class Router:
     text_fallback: Handler | None = None
     attachment_handlers: list[Handler] = field(default_factory=list)
 
-    def command(
-        self, name: str, handler: Handler, *, roles: set[str] | None = None, menu: bool = True
-    ) -> None:
+    def command(self, name: str, handler: Handler, *, roles: set[str] | None = None) -> None:
         """Register /name for the given roles (all roles when None)."""
         all_roles = {"resident", "volunteer", "leader", "ward_admin", "admin"}
-        self.commands[name] = CommandInfo(name, handler, frozenset(roles or all_roles), menu)
+        self.commands[name] = CommandInfo(name, handler, frozenset(roles or all_roles))
 
     def button(self, prefix: str, handler: Handler) -> None:
         """Register the handler of button payloads starting with 'prefix:'."""

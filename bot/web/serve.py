@@ -72,7 +72,6 @@ class Runtime:
     inbox: WebhookInbox | None = None
     telegram: TelegramChannel | None = None
     telegram_hook: TelegramWebhook | None = None
-    _started: list[str] = field(default_factory=list)
 
     @property
     def serves_web(self) -> bool:
@@ -116,10 +115,8 @@ class Runtime:
             channel = self._telegram_channel()
             await channel.start()
             self.telegram = channel
-            self._started.append("telegram")
         if self.zalo is not None:
             await self.zalo.start_polling()
-            self._started.append("zalo")
 
     def _telegram_channel(self) -> TelegramChannel:
         links = self.core.services.get(BotLinks)
@@ -166,7 +163,6 @@ class Runtime:
             username = await hook.start()
             links = self.core.services.get(BotLinks)
             links.telegram_username = links.telegram_username or username
-            self._started.append("telegram")
         if self.options.webhook and self.zalo is not None:
             server.add_webhook(ZALO_PATH, self._endpoint("zalo", self.zalo.receive))
             processors["zalo"] = self.zalo.receive

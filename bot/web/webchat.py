@@ -14,7 +14,7 @@ from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.messages import Delivery
 
 CHANNEL = "web"
-CAPS = ChannelCaps(buttons=True, max_text=100_000, edit=False)
+CAPS = ChannelCaps(buttons=True, max_text=100_000)
 BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_BROWSERS = 10_000
 OUTBOX_SIZE = 50

@@ -320,10 +320,6 @@ class FaqMatcher:
                 known += bm25.idf(term) * (pair_weight if "_" in term else 1.0)
         return known / total if total else 0.0
 
-    def rank(self, question: str) -> list[tuple[str, float]]:
-        """Return every candidate topic with its confidence, best first."""
-        return self._ranked(self.analyse(question))
-
     def _ranked(self, analysis: Analysis) -> list[tuple[str, float]]:
         """Combine the features of an analysis into sorted confidences."""
         combine = self.tuning.combine

@@ -15,7 +15,7 @@ LEADER_ROLES = {"leader", "ward_admin", "admin"}
 def setup(router: Router) -> None:
     """Register /faq, /end, /unanswered, the faq: and ho: buttons, the flow and free text."""
     router.command("faq", answers.faq_command)
-    router.command("end", lambda ctx: relay.end_conversation(ctx), menu=False)
+    router.command("end", lambda ctx: relay.end_conversation(ctx))
     router.command("unanswered", unanswered.list_command, roles=LEADER_ROLES)
     router.button("faq", on_faq_button)
     router.button("ho", on_handoff_button)

@@ -27,7 +27,7 @@ def setup(router: Router) -> None:
     router.command("log", log_command, roles=roles)
     router.command("undo", undo, roles=roles)
     router.command("mine", mine, roles=roles)
-    router.command("edit", edit_command, roles=roles, menu=False)
+    router.command("edit", edit_command, roles=roles)
     router.button("lg", on_button)
     router.state("log", on_text)
 

@@ -7,12 +7,12 @@ from datetime import date
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
-from domain.quicklog import parse_quick_log
+from domain.quicklog import MAX_PEOPLE, parse_quick_log
 from domain.services import default_catalogue
 from domain.text import fold
 from handlers.sessionlog import steps
 from handlers.sessionlog.buttons import set_ok
-from handlers.sessionlog.draft import MAX_PEOPLE, Draft, Item
+from handlers.sessionlog.draft import Draft, Item
 from handlers.sessionlog.render import redaction_notice
 from handlers.sessionlog.save import clean_note
 from handlers.sessionlog.steps import gap, proceed, reask

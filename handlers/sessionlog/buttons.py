@@ -9,10 +9,11 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
+from domain.quicklog import MAX_PEOPLE
 from domain.services import default_catalogue
 from handlers.sessionlog import questions as q
 from handlers.sessionlog import steps
-from handlers.sessionlog.draft import MAX_PEOPLE, Draft, Item
+from handlers.sessionlog.draft import Draft, Item
 from handlers.sessionlog.save import save
 from handlers.sessionlog.steps import Gap, ask, gap, proceed
 

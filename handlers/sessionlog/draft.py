@@ -8,8 +8,6 @@ from typing import Any
 
 from storage.sessions import ItemInput, SessionRecord
 
-MAX_PEOPLE = 1000
-MAX_MINUTES = 720
 NOTE_MAX = 500
 
 

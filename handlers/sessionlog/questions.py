@@ -158,9 +158,6 @@ def ask_note(ctx: Context, draft: Draft) -> Reply:
     return Reply(text=ctx.t("log.ask.note"), buttons=rows(*buttons, per_row=2))
 
 
-EDIT_FIELDS = ("num", "min", "day", "area", "note", "svc", "team")
-
-
 def edit_fields(ctx: Context, draft: Draft, has_areas: bool) -> list[str]:
     """Return the parts of the draft the sender may change."""
     fields = ["num", "min", "day"]
