@@ -14,7 +14,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 from contextlib import closing
 from datetime import UTC, datetime
@@ -22,17 +21,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from bot.cli import command
+from bot.cli import command, say
 from bot.settings import Settings
 from storage.db import normalise_url
 
 logger = logging.getLogger(__name__)
 SQLITE_PAGES_PER_STEP = 1024
-
-
-def say(line: str, *, error: bool = False) -> None:
-    """Write one line for the operator (errors on stderr)."""
-    (sys.stderr if error else sys.stdout).write(line + "\n")
 
 
 class BackupError(RuntimeError):

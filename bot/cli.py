@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SUPPORTED_LOCALES, Settings, SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--city", action="store_true", help="the whole city: a line per ward")
     report.add_argument("--month", default="", help="YYYY-MM (default: the current month)")
     report.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
-    report.add_argument("--lang", choices=["vi", "en"], default="")
+    report.add_argument("--lang", choices=list(SUPPORTED_LOCALES), default="")
     report.add_argument("-o", "--output", default="", help="file (default: data/reports/...)")
     demo = sub.add_parser("demo", help="create a demo ward with teams and 3 months of sessions")
     demo.add_argument("--seed", type=int, default=2026)
@@ -112,6 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import bot.commands  # noqa: F401  (registers the subcommands)
 
     return COMMANDS[name](args, settings)
+
+
+def say(line: str, *, error: bool = False) -> None:
+    """Write one line for the person at the terminal (errors on stderr)."""
+    (sys.stderr if error else sys.stdout).write(line + "\n")
 
 
 def print_json(value: object) -> None:

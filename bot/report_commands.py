@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from bot.app import build_app
-from bot.cli import command
+from bot.cli import command, say
 from bot.settings import Settings
 from domain.periods import PeriodError, month_containing, parse_month
 from handlers.leaders.report_xlsx import report_csv, report_xlsx
@@ -15,11 +14,6 @@ from storage.demo import create_demo
 from storage.month_report import ScopeKind, month_report
 
 OUTPUT_DIR = Path("data") / "reports"
-
-
-def _say(line: str, *, error: bool = False) -> None:
-    """Write one line for the person at the terminal."""
-    (sys.stderr if error else sys.stdout).write(line + "\n")
 
 
 @command("report")
@@ -32,7 +26,7 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         try:
             month = parse_month(args.month, cutoff=cutoff) if args.month else None
         except PeriodError as exc:
-            _say(f"--month: {exc}", error=True)
+            say(f"--month: {exc}", error=True)
             return 2
         month = month or month_containing(today, cutoff=cutoff)
         kind: ScopeKind = "team" if args.team else "ward" if args.ward else "city"
@@ -42,7 +36,7 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
                 lambda s: month_report(s, scope=kind, scope_id=scope_id, month=month)
             )
         except LookupError as exc:
-            _say(f"{exc}. See: python -m bot team list", error=True)
+            say(f"{exc}. See: python -m bot team list", error=True)
             return 1
         lang = args.lang or settings.default_locale
         if args.format == "csv":
@@ -56,7 +50,7 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(content)
-        _say(f"Wrote {output} ({month.start:%d/%m/%Y} to {month.last_day:%d/%m/%Y})")
+        say(f"Wrote {output} ({month.start:%d/%m/%Y} to {month.last_day:%d/%m/%Y})")
         return 0
     finally:
         app.close()
@@ -78,14 +72,14 @@ def demo_command(args: argparse.Namespace, settings: Settings) -> int:
             )
         )  # fmt: skip
         if not summary.created:
-            _say(f"The demo ward already has data (teams {list(summary.team_ids)}).")
+            say(f"The demo ward already has data (teams {list(summary.team_ids)}).")
         else:
-            _say(
+            say(
                 f"Created {summary.people} volunteers and {summary.sessions} sessions in "
                 f"{len(summary.team_ids)} teams of {DEMO_WARD} (ward {summary.ward_id})."
             )
-        _say("Try: python -m bot chat --as leader, then /digest, /report and /hours")
-        _say(f"Or: python -m bot report --ward {summary.ward_id}")
+        say("Try: python -m bot chat --as leader, then /digest, /report and /hours")
+        say(f"Or: python -m bot report --ward {summary.ward_id}")
         return 0
     finally:
         app.close()

@@ -23,6 +23,12 @@ class BotLinks:
         return f"https://t.me/{self.telegram_username}?start={code}"
 
 
+def decimal(value: float, lang: str) -> str:
+    """Return a number with one decimal, with a decimal comma in Vietnamese."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def say(ctx: Context, key: str, /, **params: object) -> Outcome:
     """Reply with one localized message and keep the state."""
     return Outcome([Reply(text=ctx.t(key, **params))])

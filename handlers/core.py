@@ -9,6 +9,7 @@ from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
 from bot.core.roles import Roles
 from bot.core.router import Handler, Router
+from bot.settings import SUPPORTED_LOCALES
 from handlers.common import BotLinks, end, main_menu, say
 from storage import invites, people, teams
 from storage.invites import RedeemResult
@@ -116,7 +117,7 @@ def choose_language(ctx: Context) -> Outcome:
 def set_language(ctx: Context) -> Outcome:
     """Store the chosen language."""
     choice = ctx.msg.payload.partition(":")[2]
-    if choice not in ("vi", "en"):
+    if choice not in SUPPORTED_LOCALES:
         return say(ctx, "error.stale_button")
     people.set_locale(ctx.session, ctx.person, choice)
     ctx.locale = choice

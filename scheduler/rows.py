@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from domain.periods import Week
 from storage import outbox, reports, team_prefs
-from storage.models import Person
+from storage.people import profiles
 from storage.team_prefs import Prefs
 
 REMINDER, DIGEST = "reminder", "digest"
@@ -30,17 +30,6 @@ def group_key(channel: str, chat_id: str) -> str:
 def for_team(key: str, team_id: int) -> str:
     """Return a recipient key for one team's digest (a leader of two teams gets both)."""
     return f"{key}#{team_id}"
-
-
-def _people(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    found: dict[int, tuple[str, str]] = {}
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), 5000):
-        statement = select(col(Person.id), col(Person.display_name), col(Person.locale)).where(
-            col(Person.id).in_(ordered[start : start + 5000])
-        )
-        found.update({i: (n, loc) for i, n, loc in session.connection().execute(statement)})
-    return found
 
 
 def create_reminders(
@@ -66,7 +55,7 @@ def create_reminders(
     candidates = [p for p in volunteers if p not in muted]
     logged = reports.logged_people(session, start=week.start, end=week.end, person_ids=candidates)
     waiting = [p for p in candidates if p not in logged]
-    people = _people(session, waiting)
+    people = profiles(session, waiting)
     created = 0
     for person in waiting:
         name, locale = people.get(person, ("", ""))
@@ -107,7 +96,7 @@ def missing_digests(
     """Return, per team, the leaders and linked group that have no digest row for the period yet."""
     by_team = {p.team_id: p for p in prefs}
     leaders = [(t, p) for t, p, role in reports.members(session, list(by_team)) if role == "leader"]
-    people = _people(session, [p for _, p in leaders])
+    people = profiles(session, [p for _, p in leaders])
     wanted: dict[int, list[Recipient]] = {}
     for team, person in leaders:
         locale = people.get(person, ("", ""))[1] or default_locale

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core.clock import Clock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Address, Delivery, Image, Reply
+from handlers.faq.contacts import private_address
 from scheduler.config import SchedulerConfig
 from scheduler.pacing import Pacer
-from storage import outbox
+from storage import links, outbox
 from storage.db import Database
-from storage.links import FALLBACK_ORDER, ContactPreference
-from storage.models import Identity
 from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -74,44 +73,12 @@ def retry_after_of(error: BaseException) -> float | None:
     return None
 
 
-def private_address(identity: Identity) -> Address:
-    """Return the private chat of an account (on Telegram the private chat id is the user id)."""
-    chat = identity.user_id if identity.channel == "telegram" else identity.chat_id
-    return Address(identity.channel, chat)
-
-
-def _contacts(session: Session, person_ids: list[int]) -> dict[int, Identity]:
-    """Return each person's contact account, as storage.links.contact_identity picks it."""
-    if not person_ids:
-        return {}
-    identities = session.exec(
-        select(Identity)
-        .where(col(Identity.person_id).in_(person_ids))
-        .order_by(col(Identity.created_at).desc(), col(Identity.id).desc())
-    ).all()
-    chosen = dict(
-        session.exec(
-            select(ContactPreference.person_id, ContactPreference.channel).where(
-                col(ContactPreference.person_id).in_(person_ids)
-            )
-        ).all()
-    )
-    mine: dict[int, list[Identity]] = {}
-    for identity in identities:
-        mine.setdefault(identity.person_id, []).append(identity)
-    found: dict[int, Identity] = {}
-    for person, accounts in mine.items():
-        preferred = chosen.get(person, "")
-        order = (preferred, *FALLBACK_ORDER) if preferred else FALLBACK_ORDER
-        ranked = [a for channel in order for a in accounts if a.channel == channel]
-        found[person] = (ranked or accounts)[0]
-    return found
-
-
 def resolve(session: Session, items: list[OutboxItem]) -> dict[int, Address]:
     """Return where each row goes: the person's chosen channel, or the linked group chat."""
     found: dict[int, Address] = {}
-    contacts = _contacts(session, sorted({i.person_id for i in items if i.person_id is not None}))
+    contacts = links.contact_identities(
+        session, sorted({i.person_id for i in items if i.person_id is not None})
+    )
     for item in items:
         kind, _, rest = item.recipient.partition("#")[0].partition(":")
         if kind == "g":

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage import hotpath
+from storage.dialect import rowcount
 from storage.models import ChatMenu, Conversation, ProcessedUpdate
 
 
@@ -117,7 +118,7 @@ def purge_processed(session: Session, *, before: datetime) -> int:
     result = session.execute(
         delete(ProcessedUpdate).where(col(ProcessedUpdate.received_at) < before)
     )
-    return int(getattr(result, "rowcount", 0))
+    return rowcount(result)
 
 
 def all_states(session: Session) -> list[Conversation]:

@@ -28,6 +28,11 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     return session.connection().execute(statement, values).first() is not None
 
 
+def rowcount(result: object) -> int:
+    """Return how many rows an UPDATE or DELETE changed (0 when the driver cannot tell)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def chat_lock_key(channel: str, chat_id: str) -> int:
     """Return a stable signed 64-bit key for one chat (same in every process and release)."""
     digest = hashlib.blake2b(f"{channel}:{chat_id}".encode(), digest_size=8).digest()

@@ -14,7 +14,8 @@ from sqlmodel import Session, col
 
 from domain.periods import Week, local_moment, month_containing
 from storage import questions, reports, targets
-from storage.models import Person, Team, Ward
+from storage.models import Team, Ward
+from storage.people import person_names
 from storage.question_models import ResidentQuestion
 from storage.reports import Counts
 from storage.targets import TargetProgress
@@ -85,18 +86,6 @@ def _teams(session: Session, team_ids: Sequence[int] | None) -> list[tuple[int, 
     if team_ids is not None:
         statement = statement.where(col(Team.id).in_(list(team_ids)))
     return [(i, n, w) for i, n, w in session.connection().execute(statement)]
-
-
-def person_names(session: Session, person_ids: set[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    ordered = sorted(person_ids)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start : start + 5000]
-        statement = select(col(Person.id), col(Person.display_name)).where(
-            col(Person.id).in_(chunk)
-        )
-        names.update({i: n or f"#{i}" for i, n in session.connection().execute(statement)})
-    return names
 
 
 def team_weeks(

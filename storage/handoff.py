@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Index, delete, or_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from storage.dialect import rowcount
 from storage.models import utc_column
 
 
@@ -67,10 +68,6 @@ class ResidentPlace(SQLModel, table=True):
     updated_at: datetime = utc_column()
 
 
-def _changed(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def create_draft(
     session: Session,
     *,
@@ -111,7 +108,7 @@ def open_for_team(session: Session, *, handoff_id: int, team_id: int, now: datet
         )
         .values(team_id=team_id, status=Status.OPEN.value, opened_at=now, escalated_at=None)
     )
-    return _changed(session.execute(statement)) == 1
+    return rowcount(session.execute(statement)) == 1
 
 
 def claim(
@@ -137,7 +134,7 @@ def claim(
             active_at=now,
         )
     )
-    return _changed(session.execute(statement)) == 1
+    return rowcount(session.execute(statement)) == 1
 
 
 def finish(
@@ -155,7 +152,7 @@ def finish(
         .where(col(Handoff.id) == handoff_id, col(Handoff.status).in_(only))
         .values(status=status.value, closed_by=by[:16], closed_at=now, text="")
     )
-    return _changed(session.execute(statement)) == 1
+    return rowcount(session.execute(statement)) == 1
 
 
 def touch(session: Session, *, handoff_id: int, now: datetime) -> None:
@@ -211,7 +208,7 @@ def mark_escalated(session: Session, *, handoff_id: int, now: datetime) -> bool:
         )
         .values(escalated_at=now)
     )
-    return _changed(session.execute(statement)) == 1
+    return rowcount(session.execute(statement)) == 1
 
 
 def stale(session: Session, *, opened_before: datetime, idle_before: datetime) -> list[Handoff]:
@@ -236,7 +233,7 @@ def purge_drafts(session: Session, *, before: datetime) -> int:
     statement = delete(Handoff).where(
         col(Handoff.status) == Status.DRAFT.value, col(Handoff.created_at) < before
     )
-    return _changed(session.execute(statement))
+    return rowcount(session.execute(statement))
 
 
 def place_of(session: Session, person_id: int) -> int | None:

@@ -12,7 +12,7 @@ from domain.funding import Allowance, FundingRule, allowance, member_days
 from domain.office_hours import day_kind
 from domain.periods import Month
 from storage import reports
-from storage.digests import person_names
+from storage.people import person_names
 from storage.reports import S
 
 

@@ -195,15 +195,32 @@ def preferred_channel(session: Session, person_id: int) -> str:
 
 def contact_identity(session: Session, person_id: int) -> Identity | None:
     """Return the account that digests and reminders should reach: the chosen channel first."""
+    return contact_identities(session, [person_id]).get(person_id)
+
+
+def contact_identities(session: Session, person_ids: list[int]) -> dict[int, Identity]:
+    """Return each person's contact account: the chosen channel, then FALLBACK_ORDER, newest."""
+    if not person_ids:
+        return {}
     identities = session.exec(
         select(Identity)
-        .where(col(Identity.person_id) == person_id)
+        .where(col(Identity.person_id).in_(person_ids))
         .order_by(col(Identity.created_at).desc(), col(Identity.id).desc())
     ).all()
-    chosen = preferred_channel(session, person_id)
-    order = (chosen, *FALLBACK_ORDER) if chosen else FALLBACK_ORDER
-    for channel in order:
-        for identity in identities:
-            if identity.channel == channel:
-                return identity
-    return identities[0] if identities else None
+    chosen = dict(
+        session.exec(
+            select(ContactPreference.person_id, ContactPreference.channel).where(
+                col(ContactPreference.person_id).in_(person_ids)
+            )
+        ).all()
+    )
+    mine: dict[int, list[Identity]] = {}
+    for identity in identities:
+        mine.setdefault(identity.person_id, []).append(identity)
+    found: dict[int, Identity] = {}
+    for person, accounts in mine.items():
+        preferred = chosen.get(person, "")
+        order = (preferred, *FALLBACK_ORDER) if preferred else FALLBACK_ORDER
+        ranked = [a for channel in order for a in accounts if a.channel == channel]
+        found[person] = (ranked or accounts)[0]
+    return found

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from storage.dialect import insert_ignore
+from storage.dialect import insert_ignore, rowcount
 from storage.schedule_models import Outbox, SchedulerLease
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def claim(session: Session, *, outbox_id: int, now: datetime, holder: str) -> bo
         .where(col(Outbox.id) == outbox_id, col(Outbox.status) == PENDING)
         .values(status=SENDING, claimed_at=now, claimed_by=holder, attempts=Outbox.attempts + 1)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return rowcount(result) == 1
 
 
 def claim_due(session: Session, *, now: datetime, holder: str, limit: int) -> list[OutboxItem]:
@@ -143,7 +143,7 @@ def mark_part_sent(session: Session, *, outbox_id: int, parts_sent: int, holder:
         .where(col(Outbox.claimed_by) == holder)
         .values(parts_sent=parts_sent)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return rowcount(result) == 1
 
 
 def mark_sent(session: Session, *, outbox_id: int, now: datetime, holder: str) -> bool:
@@ -154,7 +154,7 @@ def mark_sent(session: Session, *, outbox_id: int, now: datetime, holder: str) -
         .where(col(Outbox.claimed_by) == holder)
         .values(status=SENT, sent_at=now, image=None, last_error="")
     )
-    done = getattr(result, "rowcount", 0) == 1
+    done = rowcount(result) == 1
     if not done:
         logger.warning("Outbox row %s was no longer ours when marking it sent", outbox_id)
     return bool(done)
@@ -188,7 +188,7 @@ def recover_stuck(session: Session, *, now: datetime, timeout: timedelta) -> int
         .where(col(Outbox.status) == SENDING, col(Outbox.claimed_at) <= now - timeout)
         .values(status=PENDING, claimed_at=None, claimed_by="")
     )
-    count = int(getattr(result, "rowcount", 0) or 0)
+    count = rowcount(result)
     if count:
         logger.warning("Recovered %d outbox rows stuck in sending", count)
     return count
@@ -199,7 +199,7 @@ def purge_sent(session: Session, *, before: datetime) -> int:
     result = session.execute(
         delete(Outbox).where(col(Outbox.status) == SENT, col(Outbox.sent_at) < before)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)
 
 
 def status_counts(session: Session, *, kind: str | None = None) -> dict[str, int]:
@@ -218,7 +218,7 @@ def take_lease(session: Session, *, name: str, holder: str, now: datetime, ttl: 
         .where(or_(col(SchedulerLease.holder) == holder, col(SchedulerLease.expires_at) <= now))
         .values(holder=holder, expires_at=now + ttl)
     )
-    if getattr(result, "rowcount", 0) == 1:
+    if rowcount(result) == 1:
         return True
     return insert_ignore(
         session, SchedulerLease, {"name": name, "holder": holder, "expires_at": now + ttl}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,3 +121,20 @@ def team_members(session: Session, team_id: int, *, role: str | None = None) -> 
     if role is not None:
         statement = statement.where(col(Membership.role) == role)
     return list(session.exec(statement).all())
+
+
+def profiles(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Return (display name, locale) of many people, in chunks of 5,000 ids per query."""
+    found: dict[int, tuple[str, str]] = {}
+    ordered = sorted(set(person_ids))
+    for start in range(0, len(ordered), 5000):
+        statement = select(col(Person.id), col(Person.display_name), col(Person.locale)).where(
+            col(Person.id).in_(ordered[start : start + 5000])
+        )
+        found.update({i: (n, loc) for i, n, loc in session.connection().execute(statement)})
+    return found
+
+
+def person_names(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    """Return the display names of many people ('#id' for those without one)."""
+    return {i: name or f"#{i}" for i, (name, _locale) in profiles(session, person_ids).items()}

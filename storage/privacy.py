@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlmodel import Field, Session, SQLModel, col
 
+from storage.dialect import rowcount
 from storage.models import ChatMenu, Conversation, Identity, Person, utc_column
 from storage.question_models import ResidentQuestion
 
@@ -49,10 +50,6 @@ def has_work_records(session: Session, person_id: int) -> bool:
     return False
 
 
-def _count(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def forget_person(session: Session, person_id: int) -> dict[str, int]:
     """Delete a person, their identities, conversations, questions and every row pointing at them."""
     removed: dict[str, int] = {}
@@ -62,7 +59,7 @@ def forget_person(session: Session, person_id: int) -> dict[str, int]:
         )
     ).all()
     for channel, user_id, chat_id in identities:
-        removed["conversation"] = removed.get("conversation", 0) + _count(
+        removed["conversation"] = removed.get("conversation", 0) + rowcount(
             session.execute(
                 delete(Conversation).where(
                     col(Conversation.channel) == channel, col(Conversation.user_id) == user_id
@@ -79,7 +76,7 @@ def forget_person(session: Session, person_id: int) -> dict[str, int]:
             continue
         for column in table.columns:
             if any(fk.column.table.name == "person" for fk in column.foreign_keys):
-                count = _count(session.execute(delete(table).where(column == person_id)))
+                count = rowcount(session.execute(delete(table).where(column == person_id)))
                 if count:
                     removed[table.name] = removed.get(table.name, 0) + count
     person = session.get(Person, person_id)
@@ -95,4 +92,4 @@ def purge_questions(session: Session, *, before: datetime) -> int:
     result = session.execute(
         delete(ResidentQuestion).where(col(ResidentQuestion.created_at) < before)
     )
-    return _count(result)
+    return rowcount(result)

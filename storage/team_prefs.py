@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from storage.dialect import rowcount
 from storage.models import Team
 from storage.schedule_models import ReminderMute, TeamSettings
 
@@ -96,7 +97,7 @@ def mute(session: Session, *, person_id: int, now: datetime) -> bool:
 def unmute(session: Session, *, person_id: int) -> bool:
     """Resume weekly nudges for a person; False when they were not muted."""
     result = session.execute(delete(ReminderMute).where(col(ReminderMute.person_id) == person_id))
-    return bool(getattr(result, "rowcount", 0))
+    return bool(rowcount(result))
 
 
 def is_muted(session: Session, person_id: int) -> bool:

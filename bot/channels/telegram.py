@@ -29,6 +29,7 @@ from bot.channels.text import split_text
 from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
+from bot.settings import SUPPORTED_LOCALES
 
 logger = logging.getLogger(__name__)
 # TelegramChannel._post uses do_api_request for sendMessage, which PTB also has typed; PTB suggests the
@@ -234,7 +235,7 @@ class TelegramChannel:
 
     async def set_commands(self) -> None:
         """Set the command menu in Vietnamese (default) and English."""
-        for lang in ("vi", "en"):
+        for lang in SUPPORTED_LOCALES:
             catalog = self.translations.get(lang)
             commands = [BotCommand(c, catalog.text(f"command.{c}")) for c in MENU_COMMANDS]
             await self.app.bot.set_my_commands(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.settings import SUPPORTED_LOCALES
+
 logger = logging.getLogger(__name__)
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
@@ -62,7 +64,8 @@ class Translations:
     def load(cls, root: Path = LOCALES_DIR, default: str = "vi") -> Translations:
         """Load locales/vi and locales/en."""
         catalogs = {
-            lang: Catalog(lang, read_catalog(root / lang / "LC_MESSAGES")) for lang in ("vi", "en")
+            lang: Catalog(lang, read_catalog(root / lang / "LC_MESSAGES"))
+            for lang in SUPPORTED_LOCALES
         }
         return cls(catalogs, default)
 

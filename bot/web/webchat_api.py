@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Incoming, Kind
+from bot.settings import SUPPORTED_LOCALES
 from bot.web.metrics import Feed
 from bot.web.webchat import CHANNEL, RateLimiter, WebChannel, valid_browser_id
 
@@ -60,7 +61,7 @@ class WebChatApi:
         app.router.add_get("/web/api/file/{token}", self.file)
 
     def _lang(self, value: object) -> str:
-        return value if value in ("vi", "en") else self.default_locale
+        return value if value in SUPPORTED_LOCALES else self.default_locale
 
     def _error(self, status: int, lang: str, key: str, **headers: str) -> web.Response:
         text = self.translations.get(lang).text(key)

@@ -11,7 +11,7 @@ from bot.core.messages import Address
 from bot.settings import Settings
 from storage import conversations, links, people
 from storage.handoff import Handoff
-from storage.models import Person, Team, Ward, WardAdmin
+from storage.models import Identity, Person, Team, Ward, WardAdmin
 
 RELAY_STATE = "handoff.relay"
 
@@ -25,15 +25,18 @@ class Contact:
     locale: str
 
 
+def private_address(identity: Identity) -> Address:
+    """Return the private chat of an account (on Telegram the private chat id is the user id)."""
+    chat = identity.user_id if identity.channel == "telegram" else identity.chat_id
+    return Address(identity.channel, chat)
+
+
 def contact_of(session: Session, person_id: int, settings: Settings) -> Contact | None:
     """Return where and in which language to reach a person, if they have an account."""
     identity = links.contact_identity(session, person_id)
     if identity is None:
         return None
-    chat = identity.user_id if identity.channel == "telegram" else identity.chat_id
-    person = session.get(Person, person_id)
-    locale = (person.locale if person is not None else "") or settings.default_locale
-    return Contact(person_id, Address(identity.channel, chat), locale)
+    return Contact(person_id, private_address(identity), locale_of(session, person_id, settings))
 
 
 def team_contacts(

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bot.core.i18n import Catalog
+from handlers.common import decimal
 from storage.hours import HoursReport
 
 MAX_MEMBERS_IN_TEXT = 25
@@ -21,12 +22,6 @@ def money(amount: int, lang: str) -> str:
 
 def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
-
-
-def decimal(value: float, lang: str) -> str:
-    """Return a number with one decimal, with a decimal comma in Vietnamese."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if lang == "vi" else text
 
 
 def _pct(value: float) -> int:

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.i18n import Catalog
 from domain.services import default_catalogue
-from handlers.leaders.hours_view import decimal
+from handlers.common import decimal
 from storage.month_report import MonthReport
 from storage.reports import Counts
 

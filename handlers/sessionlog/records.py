@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
+from handlers.common import say
 from handlers.sessionlog import steps
 from handlers.sessionlog.draft import Draft
 from handlers.sessionlog.render import record_line
@@ -19,13 +20,9 @@ logger = logging.getLogger(__name__)
 UNDO_WINDOW = timedelta(hours=24)
 
 
-def _say(ctx: Context, key: str, /, **params: object) -> Outcome:
-    return Outcome([Reply(text=ctx.t(key, **params))])
-
-
 def _stale(ctx: Context) -> Outcome:
     logger.info("Refused a record button from %s", ctx.key)
-    return _say(ctx, "error.stale_button")
+    return say(ctx, "error.stale_button")
 
 
 def _id(text: str) -> int | None:
@@ -59,10 +56,10 @@ def undo(ctx: Context) -> Outcome:
     """Offer to delete the sender's latest record, if it came in less than 24 hours ago."""
     latest = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=1)
     if not latest:
-        return _say(ctx, "log.undo.none")
+        return say(ctx, "log.undo.none")
     record = latest[0]
     if not _undoable(ctx, record):
-        return _say(ctx, "log.undo.too_old", id=record.id)
+        return say(ctx, "log.undo.too_old", id=record.id)
     return _confirm_delete(ctx, record, "log.undo.ask", f"lg:uy:{record.id}")
 
 
@@ -71,7 +68,7 @@ def _delete(ctx: Context, record: SessionRecord) -> Outcome:
         ctx.session, session_id=record.id, actor_person_id=ctx.person_id, now=ctx.now
     )
     logger.info("Session %s deleted by person %s", record.id, ctx.person_id)
-    return _say(ctx, "log.deleted", id=record.id)
+    return say(ctx, "log.deleted", id=record.id)
 
 
 def undo_yes(ctx: Context, args: list[str]) -> Outcome:
@@ -107,7 +104,7 @@ def delete_yes(ctx: Context, args: list[str]) -> Outcome:
 
 def keep(ctx: Context, args: list[str]) -> Outcome:
     """Keep the record."""
-    return _say(ctx, "log.kept")
+    return say(ctx, "log.kept")
 
 
 def start_edit(ctx: Context, record: SessionRecord) -> Outcome:
@@ -128,10 +125,10 @@ def edit_command(ctx: Context) -> Outcome:
     """Correct a record by id: /edit 12."""
     words = ctx.msg.args.split()
     if not words or _id(words[0]) is None:
-        return _say(ctx, "log.edit.usage")
+        return say(ctx, "log.edit.usage")
     record = _correctable(ctx, words[:1])
     if record is None:
-        return _say(ctx, "log.edit.not_found", id=_id(words[0]))
+        return say(ctx, "log.edit.not_found", id=_id(words[0]))
     return start_edit(ctx, record)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from bot.core.context import Context
 from domain.office_hours import day_kind, is_out_of_hours, is_out_of_hours_day
 from domain.services import default_catalogue
+from handlers.common import decimal
 from handlers.sessionlog.draft import Draft
 from storage.sessions import ItemInput, SessionRecord
 from storage.teams import AreaRef
@@ -45,8 +46,7 @@ def fmt_duration(ctx: Context, minutes: int) -> str:
 
 def fmt_hours(ctx: Context, minutes: int) -> str:
     """Return minutes as hours with one decimal, in the sender's number style."""
-    text = f"{minutes / 60:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if ctx.locale == "vi" else text
+    return decimal(minutes / 60, ctx.locale)
 
 
 @lru_cache(maxsize=512)

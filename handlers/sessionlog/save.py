@@ -6,8 +6,8 @@ import logging
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
-from bot.core.messages import Reply
 from domain.redact import redact
+from handlers.common import end
 from handlers.sessionlog.draft import NOTE_MAX, Draft
 from handlers.sessionlog.render import flags
 from handlers.sessionlog.steps import CARD, gap, proceed
@@ -35,10 +35,6 @@ def may_correct(ctx: Context, record: SessionRecord) -> bool:
     return False
 
 
-def _end(ctx: Context, key: str, /, **params: object) -> Outcome:
-    return Outcome([Reply(text=ctx.t(key, **params))], next_state=None)
-
-
 def save(ctx: Context, draft: Draft) -> Outcome:
     """Store the draft if it is complete; otherwise ask what is missing."""
     if gap(draft).state != CARD:
@@ -46,7 +42,7 @@ def save(ctx: Context, draft: Draft) -> Outcome:
     if draft.edit is not None:
         return save_changes(ctx, draft, draft.edit)
     if draft.team is None or draft.team not in ctx.roles.member_teams():
-        return _end(ctx, "log.team_gone")
+        return end(ctx, "log.team_gone")
     assert ctx.person_id is not None and draft.minutes is not None
     out_of_hours, kind = flags(draft.day, ctx.now, ctx)
     note, _ = clean_note(draft.note)
@@ -65,7 +61,7 @@ def save(ctx: Context, draft: Draft) -> Outcome:
         items=draft.inputs(),
     )
     logger.info("Session %s logged by person %s", session_id, ctx.person_id)
-    return _end(ctx, "log.saved", id=session_id)
+    return end(ctx, "log.saved", id=session_id)
 
 
 def changes_between(ctx: Context, record: SessionRecord, draft: Draft) -> Changes:
@@ -91,13 +87,13 @@ def save_changes(ctx: Context, draft: Draft, session_id: int) -> Outcome:
     """Apply a correction through update_session (which keeps an audit entry)."""
     record = sessions.get_session(ctx.session, session_id)
     if record is None or not may_correct(ctx, record):
-        return _end(ctx, "log.edit.not_found", id=session_id)
+        return end(ctx, "log.edit.not_found", id=session_id)
     changes = changes_between(ctx, record, draft)
     if changes == Changes():
-        return _end(ctx, "log.unchanged", id=session_id)
+        return end(ctx, "log.unchanged", id=session_id)
     sessions.update_session(
         ctx.session, session_id=session_id, actor_person_id=ctx.person_id, now=ctx.now,
         changes=changes,
     )  # fmt: skip
     logger.info("Session %s corrected by person %s", session_id, ctx.person_id)
-    return _end(ctx, "log.updated", id=session_id)
+    return end(ctx, "log.updated", id=session_id)
