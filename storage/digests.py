@@ -22,7 +22,6 @@ from storage.targets import TargetProgress
 
 HISTORY_WEEKS = 8
 K = TypeVar("K")
-BULK_QUESTIONS_FROM = 20
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,14 @@ def week_bounds(week: Week, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def _unanswered(
-    session: Session, team_ids: list[int], start: datetime, end: datetime, bulk: bool
+    session: Session, team_ids: list[int] | None, start: datetime, end: datetime
 ) -> dict[int, int]:
-    if not bulk:
-        return {
-            t: questions.count_unanswered(session, team_id=t, start=start, end=end)
-            for t in team_ids
-        }
+    """Count each team's questions still unanswered from [start, end), in one query."""
     q = ResidentQuestion.__table__.c  # type: ignore[attr-defined]
     statement = (
         select(q.team_id, func.count())
         .where(q.status == questions.UNANSWERED, q.created_at >= start, q.created_at < end)
-        .where(q.team_id.is_not(None))
+        .where(q.team_id.is_not(None) if team_ids is None else q.team_id.in_(team_ids))
         .group_by(q.team_id)
     )
     return {t: int(n) for t, n in session.connection().execute(statement)}
@@ -198,8 +193,7 @@ def _extras(
 ) -> None:
     """Add unanswered resident questions and this month's target progress."""
     start, end = week_bounds(week, tz)
-    bulk = scope is None or len(scope) > BULK_QUESTIONS_FROM
-    unanswered = _unanswered(session, list(out), start, end, bulk)
+    unanswered = _unanswered(session, None if scope is None else list(out), start, end)
     month = month_containing(week.day(6), cutoff=cutoff)
     progress = targets.progress_for_teams(session, list(out), month)
     for team, tw in out.items():

@@ -85,8 +85,6 @@ def month_report(
 ) -> MonthReport:
     """Aggregate a month for a team, a ward or the whole city."""
     report = MonthReport(scope=scope, scope_id=scope_id, month=month)
-    ward_filter = scope_id if scope == "ward" else None
-    teams = _team_map(session, ward_filter)
     if scope == "team":
         found = session.get(Team, scope_id)
         if found is None or found.id is None:
@@ -94,11 +92,16 @@ def month_report(
         teams = {found.id: (found.name, found.ward_id)}
         report.team_name = found.name
         report.areas = _areas(session, [found.id]).get(found.id, [])
+    else:
+        teams = _team_map(session, scope_id if scope == "ward" else None)
     team_ids = None if scope == "city" else sorted(teams)
-    wards = {i: n for i, n in session.connection().execute(select(col(Ward.id), col(Ward.name)))}
-    if scope in ("team", "ward"):
-        ward_id = next(iter(teams.values()))[1] if scope == "team" else scope_id
-        report.ward_name = wards.get(ward_id or 0, "")
+    wards: dict[int, str] = {}
+    if scope == "city":
+        rows = session.connection().execute(select(col(Ward.id), col(Ward.name)))
+        wards = {i: n for i, n in rows}
+    else:
+        ward = session.get(Ward, teams[next(iter(teams))][1] if scope == "team" else scope_id)
+        report.ward_name = ward.name if ward is not None else ""
     start, end = month.start, month.end
     unit_of = (lambda t: teams[t][1]) if scope == "city" else (lambda t: t)
     units: dict[int, UnitLine] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.question_models import ResidentQuestion
@@ -36,26 +35,6 @@ def add_question(
     session.add(row)
     session.flush()
     return row.id or 0
-
-
-def count_unanswered(
-    session: Session, *, team_id: int | None, start: datetime, end: datetime
-) -> int:
-    """Count questions still unanswered that arrived in [start, end) for a team (None: no team)."""
-    statement = (
-        select(func.count())
-        .select_from(ResidentQuestion)
-        .where(
-            col(ResidentQuestion.status) == UNANSWERED,
-            col(ResidentQuestion.created_at) >= start,
-            col(ResidentQuestion.created_at) < end,
-        )
-    )
-    if team_id is None:
-        statement = statement.where(col(ResidentQuestion.team_id).is_(None))
-    else:
-        statement = statement.where(col(ResidentQuestion.team_id) == team_id)
-    return int(session.exec(statement).one())
 
 
 def unanswered(

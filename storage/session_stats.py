@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,21 +93,3 @@ def last_area(session: Session, *, person_id: int, team_id: int) -> int | None:
     params = {"person_id": person_id, "team_id": team_id}
     row = hotpath.raw(session).execute(hotpath.LAST_AREA, params).fetchone()
     return None if row is None else int(row[0])
-
-
-def team_session_ids(
-    session: Session, *, team_ids: Sequence[int], exclude_person_id: int, limit: int = 10
-) -> list[int]:
-    """Return the ids of the latest sessions of some teams logged by other people."""
-    if not team_ids:
-        return []
-    statement = (
-        select(col(AssistSession.id))
-        .where(
-            col(AssistSession.team_id).in_(list(team_ids)),
-            col(AssistSession.person_id) != exclude_person_id,
-        )
-        .order_by(col(AssistSession.received_at).desc(), col(AssistSession.id).desc())
-        .limit(limit)
-    )
-    return [int(i) for i in session.exec(statement).all() if i is not None]

@@ -135,6 +135,24 @@ def recent_sessions(session: Session, *, person_id: int, limit: int = 10) -> lis
     return _records(session, list(session.exec(statement).all()))
 
 
+def recent_team_sessions(
+    session: Session, *, team_ids: Sequence[int], exclude_person_id: int, limit: int = 10
+) -> list[SessionRecord]:
+    """Return the latest sessions of some teams logged by other people, newest first."""
+    if not team_ids:
+        return []
+    statement = (
+        select(AssistSession)
+        .where(
+            col(AssistSession.team_id).in_(list(team_ids)),
+            col(AssistSession.person_id) != exclude_person_id,
+        )
+        .order_by(col(AssistSession.received_at).desc(), col(AssistSession.id).desc())
+        .limit(limit)
+    )
+    return _records(session, list(session.exec(statement).all()))
+
+
 def sessions_between(
     session: Session,
     *,

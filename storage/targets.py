@@ -102,9 +102,15 @@ def progress_for_teams(
         a.id: a.name
         for a in session.exec(select(Area).where(col(Area.id).in_(sorted(area_ids)))).all()
     }
+    counts_of: dict[int, list[tuple[int | None, str, reports.Counts]]] = {}
+    for (team, area, service), c in counts.items():
+        counts_of.setdefault(team, []).append((area, service, c))
+    visits_of: dict[int, list[tuple[int | None, int]]] = {}
+    for (team, area), n in visits.items():
+        visits_of.setdefault(team, []).append((area, n))
     found: dict[int, list[TargetProgress]] = {}
     for t in targets:
-        done = _done(t, counts, visits)
+        done = _done(t, counts_of.get(t.team_id, []), visits_of.get(t.team_id, []))
         progress = TargetProgress(
             t.team_id, t.area_id, names.get(t.area_id or 0, ""), t.metric, t.target, done
         )
@@ -114,17 +120,15 @@ def progress_for_teams(
 
 def _done(
     target: TeamTarget,
-    counts: dict[tuple[int, int | None, str], reports.Counts],
-    visits: dict[tuple[int, int | None], int],
+    counts: list[tuple[int | None, str, reports.Counts]],
+    visits: list[tuple[int | None, int]],
 ) -> int:
-    def wanted(team: int, area: int | None) -> bool:
-        return team == target.team_id and (target.area_id is None or area == target.area_id)
-
+    """Return a target's progress from its own team's counts and visits."""
     if target.metric == SESSIONS:
-        return sum(n for (team, area), n in visits.items() if wanted(team, area))
+        return sum(n for area, n in visits if target.area_id in (None, area))
     total = 0
-    for (team, area, service), c in counts.items():
-        if not wanted(team, area):
+    for area, service, c in counts:
+        if target.area_id not in (None, area):
             continue
         if target.metric == PEOPLE:
             total += c.people

@@ -13,7 +13,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from domain.faq.knowledge import DICTIONARY_FILE, load_knowledge
+from domain.faq.knowledge import DICTIONARY_FILE, FaqEntry, load_knowledge
 from domain.faq.normalize import (
     Dictionary,
     Normalized,
@@ -230,13 +230,34 @@ class FaqMatcher:
     @classmethod
     def from_dir(cls, path: Path, tuning: Tuning | None = None) -> FaqMatcher:
         """Build a matcher from locales/faq: titles and examples of every language."""
-        knowledge = load_knowledge(path)
+        return cls.from_knowledge(
+            load_knowledge(path), load_dictionary(path / DICTIONARY_FILE), tuning
+        )
+
+    @classmethod
+    def from_knowledge(
+        cls,
+        knowledge: Mapping[str, Mapping[str, FaqEntry]],
+        dictionary: Dictionary,
+        tuning: Tuning | None = None,
+    ) -> FaqMatcher:
+        """Build a matcher from loaded topics (per language): their titles and examples."""
         phrasings: list[tuple[str, str]] = []
         for entries in knowledge.values():
             for entry in entries.values():
                 phrasings.append((entry.key, entry.title))
                 phrasings.extend((entry.key, example) for example in entry.examples)
-        return cls(phrasings, load_dictionary(path / DICTIONARY_FILE), tuning)
+        return cls(phrasings, dictionary, tuning)
+
+    def copy(self) -> FaqMatcher:
+        """Return a matcher that shares this one's built index and learns phrasings of its own."""
+        twin = object.__new__(FaqMatcher)
+        twin.tuning, twin._base = self.tuning, self._base
+        twin._lock = threading.Lock()
+        with self._lock:
+            twin._phrasings = list(self._phrasings)
+            twin._built, twin._stale = self._built, self._stale
+        return twin
 
     def keys(self) -> list[str]:
         """Return the known topic keys, sorted."""

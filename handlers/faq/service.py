@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from domain.faq import FaqEntry, FaqMatcher, MatchResult, load_knowledge
+from domain.faq.knowledge import DICTIONARY_FILE
+from domain.faq.normalize import load_dictionary
 from storage import faq_phrasing
 
 logger = logging.getLogger(__name__)
@@ -25,8 +27,8 @@ Knowledge = dict[str, dict[str, FaqEntry]]
 def _shipped(directory: Path) -> tuple[FaqMatcher, Knowledge]:
     """Build the matcher of the shipped files once per process (never changed afterwards)."""
     started = time.perf_counter()
-    matcher = FaqMatcher.from_dir(directory)
     knowledge = load_knowledge(directory)
+    matcher = FaqMatcher.from_knowledge(knowledge, load_dictionary(directory / DICTIONARY_FILE))
     logger.info("FAQ matcher built in %.2f s", time.perf_counter() - started)
     return matcher, knowledge
 
@@ -40,7 +42,6 @@ class FaqService:
     """
 
     def __init__(self, directory: Path = FAQ_DIR) -> None:
-        self.directory = directory
         self._shared, self.knowledge = _shipped(directory)
         self._own: FaqMatcher | None = None
         self._lock = threading.RLock()
@@ -92,7 +93,7 @@ class FaqService:
             return False
         with self._lock:
             if self._own is None:
-                self._own = FaqMatcher.from_dir(self.directory)
+                self._own = self._shared.copy()
             self._own.add_phrasing(key, text)
             self._last_id = max(self._last_id, phrasing_id)
             self._cache.clear()

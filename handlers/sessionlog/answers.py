@@ -93,11 +93,12 @@ def answer(ctx: Context, draft: Draft) -> Outcome:
         draft.minutes = minutes
         return proceed(ctx, draft)
     if state == steps.AREA:
-        found = steps.match_areas(text, steps.team_areas(ctx, draft.team))
+        areas = steps.team_areas(ctx, draft.team)
+        found = steps.match_areas(text, areas)
         if len(found) != 1:
             return _hint(ctx, draft, "log.hint.area")
         draft.area, draft.area_done = found[0].id, True
-        return proceed(ctx, draft)
+        return proceed(ctx, draft, areas=areas)
     return _hint(ctx, draft, "log.hint.buttons")
 
 

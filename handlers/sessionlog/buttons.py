@@ -160,10 +160,11 @@ def pick_minutes(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 def pick_area(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the area (one of the team's)."""
     area = _int(args[0]) if args else None
-    if area is None or area not in {a.id for a in steps.team_areas(ctx, draft.team)}:
+    areas = steps.team_areas(ctx, draft.team)
+    if area is None or area not in {a.id for a in areas}:
         return None
     draft.area, draft.area_done, draft.area_text = area, True, ""
-    return proceed(ctx, draft)
+    return proceed(ctx, draft, areas=areas)
 
 
 def confirm(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
@@ -200,9 +201,10 @@ def clear_note(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 def edit_field(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Reopen one part of the draft so its question is asked again."""
     name = args[0] if args else ""
-    has_areas = bool(steps.team_areas(ctx, draft.team))
+    areas = steps.team_areas(ctx, draft.team)
+    has_areas = bool(areas)
     if name == "back":
-        return proceed(ctx, draft)
+        return proceed(ctx, draft, areas=areas)
     if name not in q.edit_fields(ctx, draft, has_areas):
         return None
     if name == "note":

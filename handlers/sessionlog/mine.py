@@ -109,10 +109,9 @@ def mine(ctx: Context) -> Outcome:
         lines.append(ctx.t("log.mine.empty"))
     replies = [Reply(text="\n".join(lines), buttons=_record_buttons(ctx, recent))]
     led = ctx.roles.led_teams()
-    ids = session_stats.team_session_ids(
+    team_records = sessions.recent_team_sessions(
         ctx.session, team_ids=led, exclude_person_id=ctx.person_id, limit=RECENT
     )
-    team_records = [r for r in (sessions.get_session(ctx.session, i) for i in ids) if r]
     if team_records:
         text = "\n".join(
             [ctx.t("log.mine.team"), *_lines(ctx, team_records, with_team=len(led) > 1)]

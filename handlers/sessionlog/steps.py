@@ -135,18 +135,27 @@ def settle_area(ctx: Context, draft: Draft, areas: list[AreaRef]) -> str:
     return ""
 
 
-def proceed(ctx: Context, draft: Draft, notices: list[str] | None = None) -> Outcome:
-    """Ask the first missing piece of the draft, or show the summary card."""
+def proceed(
+    ctx: Context,
+    draft: Draft,
+    notices: list[str] | None = None,
+    *,
+    areas: list[AreaRef] | None = None,
+) -> Outcome:
+    """Ask the first missing piece of the draft, or show the summary card.
+
+    `areas` are the team's areas when the caller has just read them (saves a query).
+    """
     notes = list(notices or [])
     step = gap(draft)
-    areas: list[AreaRef] = []
     if step.state in (AREA, CARD):
-        areas = team_areas(ctx, draft.team)
+        if areas is None:
+            areas = team_areas(ctx, draft.team)
         notice = settle_area(ctx, draft, areas)
         if notice:
             notes.append(notice)
         step = gap(draft)
-    reply = question(ctx, draft, step, areas)
+    reply = question(ctx, draft, step, areas or [])
     return ask(reply, step.state, draft, notes)
 
 

@@ -164,6 +164,20 @@ def test_add_phrasing_is_used_from_then_on() -> None:
     fresh.add_phrasing("smart_city_report", "   ")
 
 
+def test_a_copy_learns_phrasings_the_original_does_not() -> None:
+    """FaqService copies the shared matcher before teaching it; the shared one stays as shipped."""
+    shared = FaqMatcher.from_dir(FAQ_DIR)
+    own = shared.copy()
+    own.add_phrasing("smart_city_report", "hàng xóm hát karaoke ồn ào đến khuya")
+    question = "karaoke hang xom hat khuya on qua"
+    assert (own.match(question).decision, own.match(question).key) == (
+        "answer",
+        "smart_city_report",
+    )
+    assert shared.match(question).decision != "answer"
+    assert own.keys() == shared.keys()
+
+
 def test_keys_and_json(matcher: FaqMatcher) -> None:
     """keys() lists every topic; match_as_json is JSON-ready with a rounded score."""
     keys = matcher.keys()
