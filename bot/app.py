@@ -54,4 +54,5 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
         ensure_upgraded(db.engine)
     services = build_services(settings, clock=clock)
     dispatcher = Dispatcher(db, build_router(), services)
+    services.add(dispatcher)  # for messages sent outside an update (Dispatcher.prepare)
     return App(settings=settings, db=db, services=services, dispatcher=dispatcher)

@@ -244,8 +244,8 @@ class TelegramChannel:
                 language_code=None if lang == "vi" else lang,
             )
 
-    async def start(self) -> None:
-        """Initialize the bot, set the command menu and start long polling."""
+    async def prepare(self) -> None:
+        """Initialize the bot (getMe), report its username and set the command menu."""
         await self.app.initialize()
         if self._on_username is not None and self.app.bot.username:
             self._on_username(self.app.bot.username)
@@ -253,6 +253,10 @@ class TelegramChannel:
             await self.set_commands()
         except TelegramError:
             logger.warning("Could not set the command menu", exc_info=True)
+
+    async def start(self) -> None:
+        """Prepare the bot and start long polling."""
+        await self.prepare()
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=Update.ALL_TYPES

@@ -15,7 +15,6 @@ from bot.channels.zalo_client import JSON, Sleep, ZaloClient, ZaloError
 from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
-from bot.core.numbered import render_numbered
 
 logger = logging.getLogger(__name__)
 CHANNEL = "zalo"
@@ -129,8 +128,6 @@ class ZaloChannel:
         """Send one reply as text chunks of 2000 characters; files become a localized note."""
         catalog = self.translations.get(delivery.locale)
         reply = delivery.reply
-        if reply.buttons:
-            reply = render_numbered(reply, catalog.text("numbered.hint"))
         parts: list[str] = []
         for name, caption, key in _attachments(reply):
             parts.append(caption)

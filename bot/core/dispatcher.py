@@ -288,14 +288,23 @@ class Dispatcher:
     def _deliveries(
         self, session: Session, ctx: Context, replies: list[Reply], now: datetime
     ) -> list[Delivery]:
-        deliveries: list[Delivery] = []
         own = Address(ctx.key.channel, ctx.key.chat_id)
-        for reply in replies:
-            address = reply.to or own
-            locale = ctx.locale if reply.to is None else ""
-            caps = self.caps.get(address.channel, ChannelCaps())
-            final = reply
-            if reply.buttons and not caps.buttons:
+        deliveries = [
+            Delivery(reply.to or own, replace(reply, to=None), ctx.locale) for reply in replies
+        ]
+        return self.prepare(session, deliveries, now)
+
+    def prepare(
+        self, session: Session, deliveries: list[Delivery], now: datetime
+    ) -> list[Delivery]:
+        """Fit deliveries to their channels: without buttons, options are numbered and remembered.
+
+        Used for the replies to an update and for messages sent outside one (escalations).
+        """
+        prepared: list[Delivery] = []
+        for delivery in deliveries:
+            reply, address = delivery.reply, delivery.address
+            if reply.buttons and not self.caps.get(address.channel, ChannelCaps()).buttons:
                 buttons = reply.all_buttons()
                 conversations.set_menu(
                     session,
@@ -305,7 +314,7 @@ class Dispatcher:
                     payloads=[b.payload for b in buttons],
                     now=now,
                 )
-                hint = self.services.translations.get(locale or ctx.locale).text("numbered.hint")
-                final = render_numbered(replace(reply, to=None), hint)
-            deliveries.append(Delivery(address, replace(final, to=None), locale or ctx.locale))
-        return deliveries
+                hint = self.services.translations.get(delivery.locale).text("numbered.hint")
+                delivery = replace(delivery, reply=render_numbered(reply, hint))
+            prepared.append(delivery)
+        return prepared

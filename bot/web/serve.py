@@ -160,9 +160,7 @@ class Runtime:
             hook = self.telegram_hook = TelegramWebhook(self.telegram, feed)
             server.add_webhook(TELEGRAM_PATH, self._endpoint("telegram", hook.process))
             processors["telegram"] = hook.process
-            username = await hook.start()
-            links = self.core.services.get(BotLinks)
-            links.telegram_username = links.telegram_username or username
+            await hook.start()  # the channel's on_username records the bot's username
         if self.options.webhook and self.zalo is not None:
             server.add_webhook(ZALO_PATH, self._endpoint("zalo", self.zalo.receive))
             processors["zalo"] = self.zalo.receive

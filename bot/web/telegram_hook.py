@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.channels.telegram import TelegramChannel, accept_update
 from bot.web.metrics import Feed
@@ -21,14 +20,9 @@ class TelegramWebhook:
         self.channel = channel
         self.feed = feed
 
-    async def start(self) -> str:
-        """Initialize the bot (getMe) and set the command menu; return the bot's username."""
-        await self.channel.app.initialize()
-        try:
-            await self.channel.set_commands()
-        except TelegramError:
-            logger.warning("Could not set the command menu", exc_info=True)
-        return self.channel.app.bot.username or ""
+    async def start(self) -> None:
+        """Initialize the bot (getMe, username) and set the command menu."""
+        await self.channel.prepare()
 
     async def register(self, url: str, secret: str) -> None:
         """Point Telegram at our webhook URL with the secret it must send back."""
@@ -42,7 +36,3 @@ class TelegramWebhook:
         incoming = await accept_update(Update.de_json(body, self.channel.app.bot))
         if incoming is not None:
             await self.feed(incoming, received)
-
-    async def stop(self) -> None:
-        """Shut the bot's HTTP client down."""
-        await self.channel.stop()

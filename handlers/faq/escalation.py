@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.core.context import Services
-from bot.core.messages import Address, Button, Delivery, Reply, rows
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Button, Delivery, Reply, rows
 from handlers.faq import contacts
 from handlers.faq.answers import payload
 from handlers.faq.send import question_text
-from storage import conversations
 from storage import handoff as store
 from storage.db import Database
 from storage.handoff import Handoff, Status
@@ -41,9 +41,7 @@ def escalate_handoffs(session: Session, *, now: datetime, services: Services) ->
     removed = store.purge_drafts(session, before=now - EXPIRE_AFTER)
     if removed:
         logger.info("Removed %d unsent handoff drafts", removed)
-    for delivery in deliveries:
-        _remember_menu(session, delivery, now)
-    return deliveries
+    return services.get(Dispatcher).prepare(session, deliveries, now)
 
 
 async def run_escalation(
@@ -136,19 +134,3 @@ def _expire(
         )
     logger.info("Handoff %s ended by timeout (%s)", handoff.id, status.value)
     return out
-
-
-def _remember_menu(session: Session, delivery: Delivery, now: datetime) -> None:
-    """Store the buttons as numbered options too, for channels that cannot show buttons."""
-    buttons = delivery.reply.all_buttons()
-    if not buttons:
-        return
-    address: Address = delivery.address
-    conversations.set_menu(
-        session,
-        channel=address.channel,
-        chat_id=address.chat_id,
-        labels=[b.label for b in buttons],
-        payloads=[b.payload for b in buttons],
-        now=now,
-    )
