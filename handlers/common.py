@@ -23,6 +23,14 @@ class BotLinks:
         return f"https://t.me/{self.telegram_username}?start={code}"
 
 
+def number(text: str, *, positive: bool = False) -> int | None:
+    """Return a typed whole number (ASCII digits, at most 9: database-sized), or None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    value = int(text)
+    return None if positive and value == 0 else value
+
+
 def decimal(value: float, lang: str) -> str:
     """Return a number with one decimal, with a decimal comma in Vietnamese."""
     text = f"{value:.1f}".removesuffix(".0")

@@ -10,7 +10,7 @@ from bot.core.messages import Button, Reply, rows
 from bot.core.roles import Roles
 from bot.core.router import Handler, Router
 from bot.settings import SUPPORTED_LOCALES
-from handlers.common import BotLinks, end, main_menu, say
+from handlers.common import BotLinks, end, main_menu, number, say
 from storage import invites, people, teams
 from storage.invites import RedeemResult
 
@@ -150,8 +150,8 @@ def invite(ctx: Context) -> Outcome:
             role = "volunteer"
         elif lowered.startswith("x") and lowered[1:].isascii() and lowered[1:].isdigit():
             max_uses = max(1, min(int(lowered[1:]), 100))
-        elif word.isascii() and word.isdigit():
-            team_id = int(word)
+        elif (typed := number(word)) is not None:
+            team_id = typed
         else:
             return say(ctx, "invite.usage")
     if team_id is None:

@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
 from domain.redact import redact
+from handlers import common
 from handlers.common import say
 from handlers.faq.service import FaqService
 from handlers.privacy import notice_once
@@ -37,11 +38,8 @@ def payload(*parts: object) -> str:
 
 
 def number(text: str) -> int | None:
-    """Return a positive database-sized integer written in ASCII digits, or None."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        return None
-    value = int(text)
-    return value if value > 0 else None
+    """Return a positive database-sized integer (an id) written in ASCII digits, or None."""
+    return common.number(text, positive=True)
 
 
 def resident_team(ctx: Context) -> int | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bot.core.context import Context
 from bot.core.flow import UserFacingError
 from domain.periods import Month, PeriodError, month_containing, parse_month
+from handlers.common import number
 from storage import teams
 from storage.models import Team
 from storage.month_report import ScopeKind
@@ -27,11 +28,6 @@ class Args:
     ward_id: int | None = None
     city: bool = False
     rest: list[str] = field(default_factory=list)
-
-
-def number(word: str) -> int | None:
-    """Return a typed whole number (ASCII digits, at most 9), or None."""
-    return int(word) if word.isascii() and word.isdigit() and len(word) < 10 else None
 
 
 def parse_args(text: str, *, cutoff: int, usage: str) -> Args:

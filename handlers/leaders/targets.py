@@ -8,9 +8,9 @@ from bot.core.messages import Button, Reply, rows
 from domain.periods import Month
 from domain.services import default_catalogue
 from domain.text import fold
-from handlers.common import say
+from handlers.common import number, say
 from handlers.leaders.digest_view import metric_label, target_line
-from handlers.leaders.scope import current_month, number, parse_args, team_for
+from handlers.leaders.scope import current_month, parse_args, team_for
 from storage import targets, teams
 from storage.models import Team
 from storage.teams import AreaRef

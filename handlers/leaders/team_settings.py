@@ -7,8 +7,8 @@ import re
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
-from handlers.common import end, say
-from handlers.leaders.scope import number, team_for
+from handlers.common import end, number, say
+from handlers.leaders.scope import team_for
 from storage import team_prefs
 from storage.team_prefs import Prefs
 

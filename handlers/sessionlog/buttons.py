@@ -11,6 +11,7 @@ from bot.core.flow import Outcome
 from bot.core.messages import Reply
 from domain.quicklog import MAX_PEOPLE
 from domain.services import default_catalogue
+from handlers.common import number
 from handlers.sessionlog import questions as q
 from handlers.sessionlog import steps
 from handlers.sessionlog.draft import Draft, Item
@@ -27,13 +28,9 @@ def stale(ctx: Context) -> Outcome:
     return Outcome([Reply(text=ctx.t("error.stale_button"))])
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 8 else None
-
-
 def _item_at(draft: Draft, args: list[str], state: str) -> tuple[int, Item] | None:
     """Return the item a per-service button names, if it is the one being asked about."""
-    index = _int(args[0]) if args else None
+    index = number(args[0]) if args else None
     current = gap(draft)
     if index is None or current != Gap(state, index):
         return None
@@ -42,7 +39,7 @@ def _item_at(draft: Draft, args: list[str], state: str) -> tuple[int, Item] | No
 
 def pick_team(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the chosen team."""
-    team = _int(args[0]) if args else None
+    team = number(args[0]) if args else None
     if team is None or team not in ctx.roles.member_teams():
         return None
     draft.team, draft.area, draft.area_done, draft.area_text = team, None, False, ""
@@ -65,7 +62,7 @@ def pick_service(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 
 def turn_page(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Show the first or the second page of services."""
-    page = _int(args[0]) if args else None
+    page = number(args[0]) if args else None
     if page not in (0, 1):
         return None
     draft.page = page or 0
@@ -90,7 +87,7 @@ def done_picking(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 def people(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store how many people were helped with the current service."""
     found = _item_at(draft, args, steps.PEOPLE)
-    value = _int(args[1]) if len(args) > 1 else None
+    value = number(args[1]) if len(args) > 1 else None
     if found is None or value is None or not 1 <= value <= 5:
         return None
     found[1].people = value
@@ -100,7 +97,7 @@ def people(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 def succeeded(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store how many of them succeeded."""
     found = _item_at(draft, args, steps.OK)
-    value = _int(args[1]) if len(args) > 1 else None
+    value = number(args[1]) if len(args) > 1 else None
     if found is None or value is None or not 0 <= value <= (found[1].people or 0):
         return None
     set_ok(found[1], value)
@@ -141,7 +138,7 @@ def reasons_done(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 
 def pick_day(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the day (today, yesterday or the day before)."""
-    back = _int(args[0]) if args else None
+    back = number(args[0]) if args else None
     if back is None or not 0 <= back < q.DAY_CHOICES:
         return None
     draft.day, draft.ask_day = ctx.local_now.date() - timedelta(days=back), False
@@ -150,7 +147,7 @@ def pick_day(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 
 def pick_minutes(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the time spent."""
-    minutes = _int(args[0]) if args else None
+    minutes = number(args[0]) if args else None
     if minutes not in q.MINUTE_CHOICES:
         return None
     draft.minutes = minutes
@@ -159,7 +156,7 @@ def pick_minutes(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 
 def pick_area(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the area (one of the team's)."""
-    area = _int(args[0]) if args else None
+    area = number(args[0]) if args else None
     areas = steps.team_areas(ctx, draft.team)
     if area is None or area not in {a.id for a in areas}:
         return None

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
-from handlers.common import say
+from handlers.common import number, say
 from handlers.sessionlog import steps
 from handlers.sessionlog.draft import Draft
 from handlers.sessionlog.render import record_line
@@ -26,8 +26,7 @@ def _stale(ctx: Context) -> Outcome:
 
 
 def _id(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return number(text.strip().lstrip("#"))
 
 
 def _areas(ctx: Context, record: SessionRecord) -> dict[int, str]:
