@@ -6,18 +6,21 @@ nothing touches the network. The full stack is TelegramChannel â†’ Dispatcher â†
 SQLite file database.
 
 Usage: python -m benchmarks.log_bench [N [ROUNDS]] [--stages]
-N logs = 2N updates (default 3000); ROUNDS interleaved rounds of echo / full / parallel
-(default 3), best of each printed, since this machine's speed drifts between seconds.
+N logs = 2N updates (default 2000); ROUNDS rounds of echo / full / parallel / echo (default 7).
+This machine's speed drifts by up to 1.8x from one second to the next, so each round's ratio
+uses the echo measured just before and just after it, and the median ratio is printed.
 --stages also runs Dispatcher.process alone and prints the CPU per stage.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -150,6 +153,7 @@ async def timed(
     """Feed the updates through process_update (one by one, or chats in parallel)."""
     async with context:
         parsed = [Update.de_json(u, app.bot) for u in raw]
+        gc.collect()  # start every measurement from a clean heap, not the last run's garbage
         start, cpu = time.perf_counter(), time.process_time()
         if concurrent:
             for wave in waves(parsed):
@@ -292,8 +296,12 @@ class Round:
 
 
 async def one_round(raw: list[dict[str, Any]], n: int) -> Round:
-    """Measure the echo, then the full stack one update at a time and with chats in parallel."""
-    bare = await echo_rate(raw)
+    """Measure the full stack (one at a time, then chats in parallel) between two echo runs.
+
+    The round's echo rate is the mean of the runs before and after, so a drift of the
+    machine's speed during the round affects both sides of the ratio alike.
+    """
+    before = await echo_rate(raw)
     rates: list[Rate] = []
     for concurrent in (False, True):
         with tempfile.TemporaryDirectory() as folder:
@@ -304,6 +312,8 @@ async def one_round(raw: list[dict[str, Any]], n: int) -> Round:
             finally:
                 app.close()
         assert stored == n, f"expected {n} stored sessions, found {stored}"
+    after = await echo_rate(raw)
+    bare = Rate((before.wall + after.wall) / 2, (before.cpu + after.cpu) / 2)
     return Round(bare, rates[0], rates[1])
 
 
@@ -331,20 +341,23 @@ async def main(n: int, rounds: int) -> None:
     bare = best([r.echo for r in taken])
     full = best([r.full for r in taken])
     parallel = best([r.parallel for r in taken])
-    print("best of the rounds                   updates/s   per CPU-second   vs echo")
+    print("best of the rounds                   updates/s   per CPU-second")
     print(f"bare PTB echo                        {bare.wall:9,.0f}   {bare.cpu:14,.0f}")
     for label, rate in (
         ("full stack, one update at a time  ", full),
         (f"full stack, {USERS} chats in parallel", parallel),
     ):
-        print(f"{label}   {rate.wall:9,.0f}   {rate.cpu:14,.0f}   {rate.wall / bare.wall:7.1%}")
+        print(f"{label}   {rate.wall:9,.0f}   {rate.cpu:14,.0f}")
+    one = statistics.median(r.full.wall / r.echo.wall for r in taken)
+    many = statistics.median(r.parallel.wall / r.echo.wall for r in taken)
+    print(f"ratio to echo, median of the rounds: one at a time {one:.1%}, in parallel {many:.1%}")
     print(f"peak RSS                             {peak_mib():9.1f} MiB")
 
 
 if __name__ == "__main__":
     numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
-    count = numbers[0] if numbers else 3000
-    rounds = numbers[1] if len(numbers) > 1 else 3
+    count = numbers[0] if numbers else 2000
+    rounds = numbers[1] if len(numbers) > 1 else 7
     asyncio.run(main(count, rounds))
     if "--stages" in sys.argv:
         stage_breakdown(min(count, 1000))
