@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
-from bot.core.messages import Button, Reply, rows
-from bot.core.roles import RoleName
+from bot.core.messages import Reply
 
 
 @dataclass
@@ -45,18 +44,3 @@ def say(ctx: Context, key: str, /, **params: object) -> Outcome:
 def end(ctx: Context, key: str, /, **params: object) -> Outcome:
     """Reply with one localized message and end the current flow."""
     return Outcome([Reply(text=ctx.t(key, **params))], next_state=None)
-
-
-MENU_ITEMS: dict[RoleName, tuple[str, ...]] = {
-    RoleName.RESIDENT: ("faq", "lang", "help"),
-    RoleName.VOLUNTEER: ("log", "mine", "faq", "help"),
-    RoleName.LEADER: ("log", "mine", "digest", "report", "invite", "help"),
-    RoleName.WARD_ADMIN: ("teams", "report", "faq", "help"),
-    RoleName.ADMIN: ("teams", "newteam", "invite", "report", "help"),
-}
-
-
-def main_menu(ctx: Context, commands: set[str]) -> tuple[tuple[Button, ...], ...]:
-    """Return the main-menu buttons for the sender's role (only commands that exist)."""
-    items = [item for item in MENU_ITEMS[ctx.roles.main] if item in commands]
-    return rows(*(Button(ctx.t(f"menu.{item}"), f"menu:{item}") for item in items), per_row=2)

@@ -4,45 +4,49 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.commands import help_text, main_menu
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
-from bot.core.roles import Roles
-from bot.core.router import Handler, Router
+from bot.core.roles import EVERYONE, MANAGERS, Roles
+from bot.core.roles import RoleName as R
+from bot.core.router import HelpGroup, Router
 from bot.settings import SUPPORTED_LOCALES
-from handlers.common import BotLinks, end, main_menu, number, say
+from handlers.common import BotLinks, end, number, say
 from storage import invites, people, teams
 from storage.invites import RedeemResult
 
 ROLE_KEYS = {"leader": "role.leader", "volunteer": "role.volunteer"}
+ADMINS = frozenset({R.WARD_ADMIN, R.ADMIN})
+CANCEL_WORDS = ("hủy", "hủy bỏ", "thôi", "cancel", "stop", "thoát")
 
 
 def setup(router: Router) -> None:
     """Register the core commands and buttons."""
-    router.command("start", lambda ctx: start(ctx, router))
-    router.command("help", lambda ctx: help_(ctx, router))
-    router.command("cancel", cancel)
-    router.command("lang", choose_language)
-    router.command("invite", invite, roles={"leader", "admin", "ward_admin"})
-    router.command("newteam", new_team, roles={"admin"})
-    router.command("teams", list_teams, roles={"admin", "ward_admin"})
+    admin = HelpGroup.ADMIN
+    router.command("start", lambda ctx: start(ctx, router), order=1, platform_menu=True)
+    router.command(
+        "help", lambda ctx: help_(ctx, router), order=2, menu=EVERYONE, platform_menu=True
+    )
+    router.command("cancel", cancel, order=91, platform_menu=True, aliases=("huy",))
+    router.command("lang", choose_language, order=30, menu={R.RESIDENT}, platform_menu=True)
+    router.command(
+        "invite",
+        invite,
+        roles=MANAGERS,
+        group=HelpGroup.TEAM,
+        order=10,
+        menu={R.LEADER, R.ADMIN},
+        platform_menu=True,
+    )
+    router.command("teams", list_teams, roles=ADMINS, group=admin, order=10, menu=ADMINS)
+    router.command("newteam", new_team, roles={R.ADMIN}, group=admin, order=20, menu={R.ADMIN})
     router.button("lang", set_language)
-    router.button("team", _admin_only(team_button))
-    router.state("team", _admin_only(team_step))
+    router.button("team", team_button, roles={R.ADMIN})
+    router.state("team", team_step, roles={R.ADMIN})
     router.button("menu", lambda ctx: open_menu_item(ctx, router))
-
-
-def _admin_only(handler: Handler) -> Handler:
-    def guarded(ctx: Context) -> Outcome:
-        if not ctx.roles.is_admin:
-            return end(ctx, "error.not_allowed")
-        return handler(ctx)
-
-    return guarded
-
-
-def _commands_for(ctx: Context, router: Router) -> set[str]:
-    return {name for name, info in router.commands.items() if ctx.roles.may(info.roles)}
+    router.flow_word(cancel, *CANCEL_WORDS)
+    router.flow_word(cancel, "dừng", "dừng lại", exact=True)
 
 
 def start(ctx: Context, router: Router) -> Outcome:
@@ -56,7 +60,7 @@ def start(ctx: Context, router: Router) -> Outcome:
     replies.append(
         Reply(
             text=ctx.t(f"start.welcome.{ctx.roles.main}", name=name),
-            buttons=main_menu(ctx, _commands_for(ctx, router)),
+            buttons=main_menu(router, ctx.roles, ctx.catalog),
         )
     )
     return Outcome(replies, next_state=None)
@@ -91,14 +95,8 @@ def _redeem(ctx: Context, code: str) -> str:
 
 def help_(ctx: Context, router: Router) -> Outcome:
     """Show the help text for the sender's role."""
-    return Outcome(
-        [
-            Reply(
-                text=ctx.t(f"help.{ctx.roles.main}"),
-                buttons=main_menu(ctx, _commands_for(ctx, router)),
-            )
-        ]
-    )
+    text = help_text(router, ctx.roles, ctx.catalog)
+    return Outcome([Reply(text=text, buttons=main_menu(router, ctx.roles, ctx.catalog))])
 
 
 def cancel(ctx: Context) -> Outcome:
@@ -127,7 +125,7 @@ def set_language(ctx: Context) -> Outcome:
 def open_menu_item(ctx: Context, router: Router) -> Outcome:
     """Run the command a main-menu button names, if the sender may use it."""
     name = ctx.msg.payload.partition(":")[2]
-    info = router.commands.get(name)
+    info = router.find_command(name)
     if info is None or not ctx.roles.may(info.roles):
         return say(ctx, "error.stale_button")
     return info.handler(ctx)

@@ -28,8 +28,8 @@ RESULT_KEYS = {
 
 def setup(router: Router) -> None:
     """Register /link, /notify and the notification-channel buttons."""
-    router.command("link", link)
-    router.command("notify", notify)
+    router.command("link", link, order=40, platform_menu=True)
+    router.command("notify", notify, order=41)
     router.button("notify", notify_button)
 
 

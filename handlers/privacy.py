@@ -8,7 +8,8 @@ import io
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Document, Reply, rows
-from bot.core.router import Router
+from bot.core.roles import MEMBERS
+from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from handlers.common import end, say
 from storage import privacy, sessions, teams
@@ -16,9 +17,9 @@ from storage import privacy, sessions, teams
 
 def setup(router: Router) -> None:
     """Register /privacy, /forgetme and /export."""
-    router.command("privacy", show_notice)
-    router.command("forgetme", ask_forget)
-    router.command("export", export_records, roles={"volunteer", "leader"})
+    router.command("privacy", show_notice, order=50, platform_menu=True)
+    router.command("forgetme", ask_forget, order=51)
+    router.command("export", export_records, roles=MEMBERS, group=HelpGroup.LOGGING, order=60)
     router.button("forget", confirm_forget)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
-_CACHE_KEY = "hotpath.raw"
+_RAW_INFO = "hotpath.raw"
 DIRECT = "hotpath.direct"  # Session.info key: the Raw of a session bound to one connection
 
 
@@ -97,14 +97,14 @@ def raw(session: Session) -> Raw:
     if direct is not None:
         return direct  # type: ignore[no-any-return]
     transaction = session.get_transaction()
-    cached = session.info.get(_CACHE_KEY)
+    cached = session.info.get(_RAW_INFO)
     if cached is not None and cached[0] is transaction and transaction is not None:
         return cached[1]  # type: ignore[no-any-return]
     connection = session.connection()
     found = Raw(
         connection.connection.driver_connection, is_sqlite=connection.dialect.name == "sqlite"
     )
-    session.info[_CACHE_KEY] = (session.get_transaction(), found)
+    session.info[_RAW_INFO] = (session.get_transaction(), found)
     return found
 
 

@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.text import split_text
+from bot.core.commands import platform_menu
 from bot.core.dispatcher import ChannelCaps, Dispatcher
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
@@ -46,18 +47,6 @@ CONNECTIONS = 8
 Sleep = Callable[[float], Awaitable[None]]
 # PTB's and httpx's DEBUG output carries the bot token (in URLs) and raw messages: never let it out.
 QUIET_LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore")
-MENU_COMMANDS = (
-    "start",
-    "help",
-    "log",
-    "mine",
-    "faq",
-    "invite",
-    "link",
-    "lang",
-    "privacy",
-    "cancel",
-)
 
 
 def to_incoming(update: Update) -> Incoming | None:
@@ -234,10 +223,11 @@ class TelegramChannel:
         logger.error("Giving up on a Telegram message after %d attempts", MAX_ATTEMPTS)
 
     async def set_commands(self) -> None:
-        """Set the command menu in Vietnamese (default) and English."""
+        """Set the command menu (from the command declarations) in Vietnamese and English."""
         for lang in SUPPORTED_LOCALES:
             catalog = self.translations.get(lang)
-            commands = [BotCommand(c, catalog.text(f"command.{c}")) for c in MENU_COMMANDS]
+            declared = platform_menu(self.dispatcher.router, catalog)
+            commands = [BotCommand(name, text[:256]) for name, text in declared]
             await self.app.bot.set_my_commands(
                 commands,
                 scope=BotCommandScopeDefault(),

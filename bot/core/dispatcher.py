@@ -228,25 +228,32 @@ class Dispatcher:
         if msg.is_group and msg.kind is Kind.TEXT and not msg.command:
             return Outcome()
         if msg.command:
-            info = self.router.commands.get(msg.command)
+            info = self.router.find_command(msg.command)
             if info is None:
                 return Outcome([Reply(text=ctx.t("error.unknown_command", command=msg.command))])
             if not ctx.roles.may(info.roles):
                 return Outcome([Reply(text=ctx.t("error.not_allowed"))])
             return info.handler(ctx)
         if msg.kind is Kind.BUTTON:
-            handler = self.router.for_button(msg.payload)
-            if handler is None:
+            button = self.router.for_button(msg.payload)
+            if button is None:
                 logger.info("Unknown button payload from %s", ctx.key)
                 return Outcome([Reply(text=ctx.t("error.stale_button"))])
-            return handler(ctx)
+            if not ctx.roles.may(button.roles):
+                return Outcome([Reply(text=ctx.t("error.not_allowed"))])
+            return button.handler(ctx)
         if msg.kind is Kind.ATTACHMENT:
             return Outcome([Reply(text=ctx.t("error.text_only"))])
         if not msg.text.strip():
             return Outcome([Reply(text=ctx.t("error.empty"))])
-        state_handler = self.router.for_state(ctx.state)
-        if state_handler is not None:
-            return state_handler(ctx)
+        flow = self.router.for_state(ctx.state)
+        word = self.router.for_flow_word(msg.text) if flow is not None else None
+        if word is not None:  # "hủy", "thôi"… inside a flow
+            return word(ctx)
+        if flow is not None:
+            if not ctx.roles.may(flow.roles):  # the role was lost mid-flow: end it
+                return Outcome([Reply(text=ctx.t("error.not_allowed"))], next_state=None)
+            return flow.handler(ctx)
         if self.router.text_fallback is not None:
             return self.router.text_fallback(ctx)
         return Outcome([Reply(text=ctx.t("error.not_understood"))])

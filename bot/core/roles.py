@@ -18,6 +18,11 @@ class RoleName(StrEnum):
     RESIDENT = "resident"
 
 
+EVERYONE: frozenset[RoleName] = frozenset(RoleName)
+MANAGERS: frozenset[RoleName] = frozenset({RoleName.LEADER, RoleName.WARD_ADMIN, RoleName.ADMIN})
+MEMBERS: frozenset[RoleName] = frozenset({RoleName.VOLUNTEER, RoleName.LEADER})
+
+
 @dataclass(frozen=True)
 class Roles:
     """Everything a person may act as."""
@@ -39,17 +44,17 @@ class Roles:
             return RoleName.VOLUNTEER
         return RoleName.RESIDENT
 
-    def names(self) -> set[str]:
+    def names(self) -> set[RoleName]:
         """Return every role this person holds (everyone is also a resident)."""
-        held = {RoleName.RESIDENT.value}
+        held = {RoleName.RESIDENT}
         if self.is_admin:
-            held.add(RoleName.ADMIN.value)
+            held.add(RoleName.ADMIN)
         if self.wards:
-            held.add(RoleName.WARD_ADMIN.value)
-        held.update(t.role for t in self.teams)
+            held.add(RoleName.WARD_ADMIN)
+        held.update(RoleName(t.role) for t in self.teams)
         return held
 
-    def may(self, allowed: frozenset[str]) -> bool:
+    def may(self, allowed: frozenset[RoleName]) -> bool:
         """Tell whether any held role is allowed; admins may do everything."""
         return self.is_admin or bool(self.names() & allowed)
 

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
-from bot.core.router import Router
+from bot.core.roles import MANAGERS
+from bot.core.roles import RoleName as R
+from bot.core.router import HelpGroup, Router
 from handlers.common import say
 from handlers.faq import answers, handoff, place, relay, text, unanswered
 from handlers.faq.answers import number
 
-LEADER_ROLES = {"leader", "ward_admin", "admin"}
-
 
 def setup(router: Router) -> None:
     """Register /faq, /end, /unanswered, the faq: and ho: buttons, the flow and free text."""
-    router.command("faq", answers.faq_command)
-    router.command("end", lambda ctx: relay.end_conversation(ctx))
-    router.command("unanswered", unanswered.list_command, roles=LEADER_ROLES)
+    residents = HelpGroup.RESIDENTS
+    router.command(
+        "faq",
+        answers.faq_command,
+        group=residents,
+        order=10,
+        menu={R.RESIDENT, R.VOLUNTEER, R.WARD_ADMIN},
+        platform_menu=True,
+    )
+    router.command("end", lambda ctx: relay.end_conversation(ctx), group=residents, order=20)
+    router.command(
+        "unanswered", unanswered.list_command, roles=MANAGERS, group=HelpGroup.TEAM, order=70
+    )
     router.button("faq", on_faq_button)
     router.button("ho", on_handoff_button)
     router.state("handoff", text.on_state)

@@ -7,6 +7,7 @@ import logging
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
+from bot.core.roles import MANAGERS
 from handlers.common import say
 from handlers.faq.answers import faq_service, number, payload, topic_buttons
 from storage import faq_phrasing, questions, teams
@@ -122,7 +123,7 @@ def dismiss(ctx: Context, question_id: int) -> Outcome:
 
 def on_button(ctx: Context, action: str, rest: list[str]) -> Outcome:
     """Handle the leaders' review buttons (q, a, ap, x), refusing anyone without the role."""
-    if not ctx.roles.may(frozenset({"leader", "ward_admin", "admin"})):
+    if not ctx.roles.may(MANAGERS):
         return say(ctx, "error.not_allowed")
     question_id = number(rest[0]) if rest else None
     if question_id is None:

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
-from bot.core.router import Router
+from bot.core.roles import MANAGERS, MEMBERS
+from bot.core.roles import RoleName as R
+from bot.core.router import HelpGroup, Router
 from handlers.common import end, say
 from handlers.leaders import commands, targets, team_settings
-
-MANAGERS = {"leader", "ward_admin", "admin"}
-MEMBERS = {"volunteer", "leader"}
 
 
 def setup(router: Router) -> None:
     """Register the leader commands, their buttons ('ldr:') and flow states ('ldr.')."""
-    router.command("digest", commands.digest, roles=MANAGERS)
-    router.command("report", commands.report, roles=MANAGERS)
-    router.command("hours", commands.hours, roles=MANAGERS)
-    router.command("target", targets.target, roles=MANAGERS)
-    router.command("settings", team_settings.show, roles=MANAGERS)
-    router.command("linkgroup", team_settings.link_group, roles=MANAGERS)
-    router.command("unlinkgroup", team_settings.unlink_group, roles=MANAGERS)
-    router.command("mute", team_settings.mute, roles=MEMBERS)
-    router.command("unmute", team_settings.unmute, roles=MEMBERS)
-    router.button("ldr", on_button)
-    router.state("ldr", on_text)
+    team, logging = HelpGroup.TEAM, HelpGroup.LOGGING
+    router.command("digest", commands.digest, roles=MANAGERS, group=team, order=20, menu={R.LEADER})
+    router.command("report", commands.report, roles=MANAGERS, group=team, order=30, menu=MANAGERS)
+    router.command("hours", commands.hours, roles=MANAGERS, group=team, order=40)
+    router.command("target", targets.target, roles=MANAGERS, group=team, order=50)
+    router.command("settings", team_settings.show, roles=MANAGERS, group=team, order=60)
+    router.command("linkgroup", team_settings.link_group, roles=MANAGERS, group=team, order=80)
+    router.command("unlinkgroup", team_settings.unlink_group, roles=MANAGERS, group=team, order=81)
+    router.command("mute", team_settings.mute, roles=MEMBERS, group=logging, order=70)
+    router.command("unmute", team_settings.unmute, roles=MEMBERS, group=logging, order=71)
+    router.button("ldr", on_button, roles=MANAGERS)
+    router.state("ldr", on_text, roles=MANAGERS)
 
 
 def on_button(ctx: Context) -> Outcome:

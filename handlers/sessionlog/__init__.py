@@ -7,7 +7,8 @@ import logging
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
-from bot.core.router import Router
+from bot.core.roles import RoleName as R
+from bot.core.router import HelpGroup, Router
 from handlers.sessionlog import questions as q
 from handlers.sessionlog import steps
 from handlers.sessionlog.answers import answer
@@ -23,13 +24,24 @@ logger = logging.getLogger(__name__)
 
 def setup(router: Router) -> None:
     """Register the logging commands, buttons and flow states."""
-    roles = set(LOG_ROLES)
-    router.command("log", log_command, roles=roles)
-    router.command("undo", undo, roles=roles)
-    router.command("mine", mine, roles=roles)
-    router.command("edit", edit_command, roles=roles)
-    router.button("lg", on_button)
-    router.state("log", on_text)
+    logging_ = HelpGroup.LOGGING
+    menu = {R.VOLUNTEER, R.LEADER}
+    router.command(
+        "log",
+        log_command,
+        roles=LOG_ROLES,
+        group=logging_,
+        order=10,
+        menu=menu,
+        platform_menu=True,
+    )
+    router.command(
+        "mine", mine, roles=LOG_ROLES, group=logging_, order=15, menu=menu, platform_menu=True
+    )
+    router.command("undo", undo, roles=LOG_ROLES, group=logging_, order=20)
+    router.command("edit", edit_command, roles=LOG_ROLES, group=logging_, order=25)
+    router.button("lg", on_button, roles=LOG_ROLES)
+    router.state("log", on_text, roles=LOG_ROLES)
 
 
 def default_team(ctx: Context) -> int | None:

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
+from bot.core.roles import MEMBERS
 from domain.text import fold
 from handlers.sessionlog import questions as q
 from handlers.sessionlog.draft import Draft
@@ -32,7 +33,7 @@ NOTE = "log.note"
 EDIT = "log.edit"
 RESUME = "log.resume"
 DRAFT_STATES = frozenset({TEAM, SERVICES, PEOPLE, OK, WHY, DAY, MINUTES, AREA, CARD, NOTE, EDIT})
-LOG_ROLES = frozenset({"volunteer", "leader"})
+LOG_ROLES = MEMBERS
 
 
 @dataclass(frozen=True)

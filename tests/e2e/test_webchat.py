@@ -245,7 +245,7 @@ async def test_resident_chats_with_the_keyboard_and_buttons(web: Runtime, page: 
     await box.press("Enter")
     await expect(log.locator(".msg.user").last).to_contain_text("/help")
     await expect(bot).to_have_count(2)
-    await expect(bot.last).to_contain_text(vi(core, "help.resident").splitlines()[0])
+    await expect(bot.last).to_contain_text(vi(core, "help.intro.resident").splitlines()[0])
     await expect(box).to_have_value("")
     await bot.last.get_by_role("button", name=vi(core, "menu.lang")).click()
     await expect(bot).to_have_count(3)

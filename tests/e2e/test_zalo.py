@@ -101,7 +101,7 @@ async def test_same_message_id_twice_has_one_effect(
     menu = await fake.wait_for("sendMessage", chat_id=USER)
     assert menu.params["text"].startswith(vi(app, "lang.choose"))
     help_text = await fake.wait_for("sendMessage", chat_id=USER)
-    assert vi(app, "help.resident").splitlines()[0] in help_text.params["text"]
+    assert vi(app, "help.intro.resident").splitlines()[0] in help_text.params["text"]
     assert sum(vi(app, "lang.choose") in t for t in fake.texts_to(USER)) == 1
 
 
@@ -113,7 +113,7 @@ async def test_429_and_5xx_are_retried_with_backoff_and_no_token_in_logs(
     fake.fail_next("sendMessage", 502)
     fake.push_text(USER, "/help")
     sent = await fake.wait_for("sendMessage", chat_id=USER)
-    assert vi(app, "help.resident").splitlines()[0] in sent.params["text"]
+    assert vi(app, "help.intro.resident").splitlines()[0] in sent.params["text"]
     codes = [c.error_code for c in fake.calls_of("sendMessage")]
     assert codes == [429, 502, None]
     assert sleeps.asked[:2] == [1.0, 2.0]

@@ -98,8 +98,8 @@ async def test_help_differs_by_role(harness: Harness, app: App) -> None:
     resident, admin = harness.user("r1"), harness.user("admin-1")
     await resident.say("/help")
     await admin.say("/help")
-    assert resident.text().startswith(vi(app, "help.resident")[:20])
-    assert admin.text().startswith(vi(app, "help.admin")[:20])
+    assert resident.text().startswith(vi(app, "help.intro.resident")[:20])
+    assert admin.text().startswith(vi(app, "help.intro.admin")[:20])
     assert resident.text() != admin.text()
 
 
@@ -258,3 +258,27 @@ async def test_group_message_keeps_the_private_chat_address(harness: Harness, ap
     await app.dispatcher.handle(group)
     identity = app.db.run_sync(lambda s: people.find_identity(s, channel="test", user_id="u-group"))
     assert identity is not None and identity.chat_id == "u-group"
+
+
+async def test_vietnamese_ways_out_end_any_flow(harness: Harness, app: App) -> None:
+    from tests.factories import add_member, make_team
+
+    team = make_team(app, areas=["Tổ dân phố 1"])
+    add_member(app, team, "v1")
+    volunteer = harness.user("v1")
+    for way_out in ("hủy", "huỷ", "huy", "Thôi", "dừng", "cancel", "/huy", "/cancel"):
+        await volunteer.say("/log")
+        assert volunteer.payloads(), "the guided log asks with buttons"
+        await volunteer.say(way_out)
+        assert volunteer.text() == vi(app, "cancel.done"), way_out
+        state = app.db.run_sync(lambda s: s.exec(select(Conversation)).first())
+        assert state is None or state.state == "", way_out
+
+
+async def test_words_that_only_fold_like_a_way_out_do_not_cancel(
+    harness: Harness, app: App
+) -> None:
+    admin = harness.user("admin-1")
+    await admin.say("/newteam")
+    await admin.say("Đúng")  # folds to "dung" like "dừng" (stop), but is an answer here
+    assert admin.text() == vi(app, "team.ask_name")

@@ -118,7 +118,7 @@ async def test_memberships_merge_keeping_the_stronger_role(app: App) -> None:
 
     app.db.run_sync(check)
     await tg.say("/help")
-    assert vi(app, "help.ward_admin").splitlines()[0] in tg.text()
+    assert vi(app, "help.intro.ward_admin").splitlines()[0] in tg.text()
 
 
 async def test_wrong_expired_used_and_own_codes(app: App, clock: FixedClock) -> None:

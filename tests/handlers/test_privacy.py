@@ -62,7 +62,7 @@ async def test_resident_is_forgotten_with_questions_and_identity(
 
     assert app.db.run_sync(leftovers) == (0, 0, 0)
     await user.say("/help")
-    assert user.text().startswith(vi(app, "help.resident")[:10])
+    assert user.text().startswith(vi(app, "help.intro.resident")[:10])
 
 
 async def test_member_cannot_be_silently_forgotten_but_can_export(
