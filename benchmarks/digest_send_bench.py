@@ -98,7 +98,9 @@ async def serve(allowed: float) -> None:
 async def run(leaders: int, allowed: float) -> None:
     """Send every digest once and print the figures."""
     folder = Path(tempfile.mkdtemp(prefix="digest-send-"))
-    settings = Settings(database_url=f"sqlite:///{folder / 'bot.db'}", telegram_bot_token=TOKEN)
+    settings = Settings(database_url=f"sqlite:///{folder / 'bot.db'}").with_channel(
+        "telegram", token=TOKEN
+    )
     from storage.db import make_engine
 
     engine = make_engine(settings.database_url)

@@ -9,8 +9,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Translations, default_translations
+from bot.core.links import BotLinks
 from bot.settings import Settings
-from handlers.common import BotLinks
 from handlers.faq.service import build_faq_service
 from handlers.registry import build_router
 from storage.db import Database
@@ -42,7 +42,7 @@ def build_services(
         translations=translations or default_translations(settings.default_locale),
         clock=clock or SystemClock(),
     )
-    services.add(BotLinks(telegram_username=settings.telegram_bot_username))
+    services.add(BotLinks(telegram_username=settings.channel("telegram").username))
     services.add(build_faq_service())
     return services
 

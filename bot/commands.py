@@ -13,17 +13,17 @@ from bot.app import App, build_app
 from bot.backup_commands import backup_command  # noqa: F401  (registers backup and restore)
 from bot.channels.console import ConsoleChannel
 from bot.cli import command, days, print_json
+from bot.core.links import BotLinks
 from bot.faq_commands import faq_command  # noqa: F401  (registers faq)
 from bot.report_commands import report_command  # noqa: F401  (registers report and demo)
 from bot.settings import Settings, SettingsError
-from handlers.common import BotLinks
 from scheduler.runner import SchedulerService
 from storage import invites, migrate, people, teams
 from storage.db import Database
 from storage.models import Membership
 
 if TYPE_CHECKING:
-    from bot.web.serve import Runtime
+    from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 DEMO_WARD = "Phường Hải Châu"
@@ -198,7 +198,7 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
 @command("run")
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     """Start the bot: Telegram/Zalo polling, webhooks with --webhook, or the web chat (no token)."""
-    from bot.web.serve import RunOptions, Runtime, check_options
+    from bot.runtime import RunOptions, Runtime, check_options
 
     options = RunOptions(
         webhook=bool(getattr(args, "webhook", False)),
@@ -233,7 +233,7 @@ async def _serve(runtime: Runtime) -> None:
         await runtime.start()
         settings = runtime.core.settings
         if runtime.server is not None:
-            if not (settings.telegram_bot_token or settings.zalo_bot_token):
+            if not (settings.channel("telegram").token or settings.channel("zalo").token):
                 print("No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: serving the web chat.")
             print(f"Web chat: {runtime.server.url}/web/  (health: /healthz, metrics: /metrics)")
         await stop.wait()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.channels.registry import channel_names, channel_spec, platform_channels
+from bot.core.channel import ChannelConfig, ChannelSpec
+
 SUPPORTED_LOCALES = ("vi", "en")
-KNOWN_CHANNELS = ("telegram", "zalo", "console", "web")
 DEFAULT_DATABASE_URL = "sqlite:///./data/bot.db"
-DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
-DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
 
 
 class SettingsError(ValueError):
@@ -28,9 +28,7 @@ class Settings:
     """Everything the bot reads from its environment."""
 
     database_url: str = DEFAULT_DATABASE_URL
-    telegram_bot_token: str = ""
-    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
-    telegram_bot_username: str = ""
+    channels: Mapping[str, ChannelConfig] = field(default_factory=dict)
     admins: frozenset[tuple[str, str]] = frozenset()
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     default_locale: str = "vi"
@@ -38,11 +36,7 @@ class Settings:
     log_max_days_back: int = 60
     conversation_ttl_hours: int = 24
     question_retention_days: int = 90
-    zalo_bot_token: str = ""
-    zalo_api_base_url: str = DEFAULT_ZALO_API
     webhook_base_url: str = ""
-    telegram_webhook_secret: str = ""
-    zalo_webhook_secret: str = ""
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     report_cutoff_day: int = 1
@@ -50,6 +44,24 @@ class Settings:
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
         return (channel, user_id) in self.admins
+
+    def channel(self, name: str) -> ChannelConfig:
+        """Return a platform channel's settings (empty when not configured)."""
+        found = self.channels.get(name)
+        if found is not None:
+            return found
+        spec = channel_spec(name)
+        return ChannelConfig(api_base_url=spec.default_api_base_url if spec else "")
+
+    def configured_channels(self) -> list[str]:
+        """Return the platform channels that have a token, in registry order."""
+        return [spec.name for spec in platform_channels() if self.channel(spec.name).token]
+
+    def with_channel(self, name: str, **changes: str) -> Settings:
+        """Return a copy with some of one channel's settings changed (tests, the CLI)."""
+        channels = dict(self.channels)
+        channels[name] = replace(self.channel(name), **changes)
+        return replace(self, channels=channels)
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -70,7 +82,7 @@ def _parse_admins(raw: str) -> frozenset[tuple[str, str]]:
     admins: set[tuple[str, str]] = set()
     for item in filter(None, (part.strip() for part in raw.split(","))):
         channel, sep, user_id = item.partition(":")
-        if not sep or channel not in KNOWN_CHANNELS or not user_id.strip():
+        if not sep or channel not in channel_names() or not user_id.strip():
             raise SettingsError(
                 "BOT_ADMINS", f"'{item}' is not channel:user_id (e.g. telegram:123456789)"
             )
@@ -91,13 +103,6 @@ def _parse_database_url(raw: str) -> str:
     url = raw.strip() or DEFAULT_DATABASE_URL
     if not url.startswith(("sqlite", "postgresql", "postgres")):
         raise SettingsError("DATABASE_URL", f"'{url}' is neither sqlite:/// nor postgresql://")
-    return url
-
-
-def _parse_base_url(raw: str) -> str:
-    url = raw.strip() or DEFAULT_TELEGRAM_API
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError("TELEGRAM_API_BASE_URL", f"'{url}' is not an http(s) URL")
     return url
 
 
@@ -138,6 +143,20 @@ def _parse_cutoff_day(env: Mapping[str, str], name: str) -> int:
     return int(raw)
 
 
+def _parse_channel(env: Mapping[str, str], spec: ChannelSpec) -> ChannelConfig:
+    """Read one platform channel's settings (named after its spec's prefix)."""
+    token_name = spec.setting("BOT_TOKEN")
+    token = env.get(token_name, "").strip()
+    if token and (":" not in token or any(ch.isspace() for ch in token)):
+        raise SettingsError(token_name, "does not look like <bot id>:<secret>")
+    return ChannelConfig(
+        token=token,
+        api_base_url=_parse_http_url(env, spec.setting("API_BASE_URL"), spec.default_api_base_url),
+        webhook_secret=_parse_secret(env, spec.setting("WEBHOOK_SECRET"), spec.secret_min_length),
+        username=env.get(spec.setting("BOT_USERNAME"), "").strip().lstrip("@"),
+    )
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -152,17 +171,9 @@ def load_settings(
     locale = env.get("BOT_DEFAULT_LOCALE", "").strip() or "vi"
     if locale not in SUPPORTED_LOCALES:
         raise SettingsError("BOT_DEFAULT_LOCALE", f"'{locale}' is not one of vi, en")
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if token and ":" not in token:
-        raise SettingsError("TELEGRAM_BOT_TOKEN", "does not look like <bot id>:<secret>")
-    zalo_token = env.get("ZALO_BOT_TOKEN", "").strip()
-    if zalo_token and (":" not in zalo_token or any(ch.isspace() for ch in zalo_token)):
-        raise SettingsError("ZALO_BOT_TOKEN", "does not look like <bot id>:<secret>")
     return Settings(
         database_url=_parse_database_url(env.get("DATABASE_URL", "")),
-        telegram_bot_token=token,
-        telegram_api_base_url=_parse_base_url(env.get("TELEGRAM_API_BASE_URL", "")),
-        telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
+        channels={spec.name: _parse_channel(env, spec) for spec in platform_channels()},
         admins=_parse_admins(env.get("BOT_ADMINS", "")),
         timezone=timezone,
         default_locale=locale,
@@ -170,11 +181,7 @@ def load_settings(
         log_max_days_back=_parse_positive_int(env, "BOT_LOG_MAX_DAYS_BACK", 60),
         conversation_ttl_hours=_parse_positive_int(env, "BOT_CONVERSATION_TTL_HOURS", 24),
         question_retention_days=_parse_positive_int(env, "BOT_QUESTION_RETENTION_DAYS", 90),
-        zalo_bot_token=zalo_token,
-        zalo_api_base_url=_parse_http_url(env, "ZALO_API_BASE_URL", DEFAULT_ZALO_API),
         webhook_base_url=_parse_http_url(env, "WEBHOOK_BASE_URL", ""),
-        telegram_webhook_secret=_parse_secret(env, "TELEGRAM_WEBHOOK_SECRET", 1),
-        zalo_webhook_secret=_parse_secret(env, "ZALO_WEBHOOK_SECRET", 8),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_parse_port(env, "WEB_PORT", 8080),
         report_cutoff_day=_parse_cutoff_day(env, "BOT_REPORT_CUTOFF_DAY"),

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
-
-
-@dataclass
-class BotLinks:
-    """Public names of the bot, filled in when a channel starts (used for invite links)."""
-
-    telegram_username: str = ""
-
-    def telegram_start(self, code: str) -> str:
-        """Return the Telegram deep link that joins with this code, or '' when unknown."""
-        if not self.telegram_username:
-            return ""
-        return f"https://t.me/{self.telegram_username}?start={code}"
 
 
 def number(text: str, *, positive: bool = False) -> int | None:

@@ -7,12 +7,13 @@ from datetime import timedelta
 from bot.core.commands import help_text, main_menu
 from bot.core.context import Context
 from bot.core.flow import Outcome
+from bot.core.links import BotLinks
 from bot.core.messages import Button, Reply, rows
 from bot.core.roles import EVERYONE, MANAGERS, Roles
 from bot.core.roles import RoleName as R
 from bot.core.router import HelpGroup, Router
 from bot.settings import SUPPORTED_LOCALES
-from handlers.common import BotLinks, end, number, say
+from handlers.common import end, number, say
 from storage import invites, people, teams
 from storage.invites import RedeemResult
 

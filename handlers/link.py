@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels.registry import channel_names, channel_spec, notify_channels
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
@@ -10,7 +11,6 @@ from handlers.common import say
 from storage import people
 from storage.links import (
     LINK_TTL,
-    NOTIFY_CHANNELS,
     LinkResult,
     contact_identity,
     create_code,
@@ -34,7 +34,8 @@ def setup(router: Router) -> None:
 
 
 def _channel_name(ctx: Context, channel: str) -> str:
-    return ctx.t(f"channel.{channel}") if channel in ("telegram", "zalo", "web") else channel
+    spec = channel_spec(channel)
+    return ctx.t(spec.display_key) if spec is not None else channel
 
 
 def _linked_channels(ctx: Context) -> list[str]:
@@ -70,10 +71,10 @@ def notify(ctx: Context) -> Outcome:
         return _choose(ctx, choice)
     current = preferred_channel(ctx.session, ctx.person_id)
     if not current:
-        identity = contact_identity(ctx.session, ctx.person_id)
+        identity = contact_identity(ctx.session, ctx.person_id, channel_names())
         current = identity.channel if identity is not None else ctx.key.channel
     buttons = rows(
-        *(Button(_channel_name(ctx, c), f"notify:{c}") for c in NOTIFY_CHANNELS), per_row=2
+        *(Button(_channel_name(ctx, c), f"notify:{c}") for c in notify_channels()), per_row=2
     )
     text = ctx.t("notify.current", channel=_channel_name(ctx, current))
     return Outcome([Reply(text=text, buttons=buttons)])
@@ -85,7 +86,7 @@ def notify_button(ctx: Context) -> Outcome:
 
 
 def _choose(ctx: Context, choice: str) -> Outcome:
-    if choice not in NOTIFY_CHANNELS:
+    if choice not in notify_channels():
         return say(ctx, "notify.usage")
     if choice not in _linked_channels(ctx):
         return say(ctx, "notify.not_linked", channel=_channel_name(ctx, choice))

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
+from bot.channels.registry import channel_names
 from bot.core.clock import Clock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Address, Delivery, Image, Reply
@@ -77,7 +78,7 @@ def resolve(session: Session, items: list[OutboxItem]) -> dict[int, Address]:
     """Return where each row goes: the person's chosen channel, or the linked group chat."""
     found: dict[int, Address] = {}
     contacts = links.contact_identities(
-        session, sorted({i.person_id for i in items if i.person_id is not None})
+        session, sorted({i.person_id for i in items if i.person_id is not None}), channel_names()
     )
     for item in items:
         kind, _, rest = item.recipient.partition("#")[0].partition(":")

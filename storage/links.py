@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -17,8 +18,6 @@ logger = logging.getLogger(__name__)
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read and type
 CODE_LENGTH = 8
 LINK_TTL = timedelta(minutes=15)
-NOTIFY_CHANNELS = ("telegram", "zalo")
-FALLBACK_ORDER = ("telegram", "zalo", "web", "console")
 
 
 class LinkCode(SQLModel, table=True):
@@ -193,13 +192,15 @@ def preferred_channel(session: Session, person_id: int) -> str:
     return row.channel if row is not None else ""
 
 
-def contact_identity(session: Session, person_id: int) -> Identity | None:
+def contact_identity(session: Session, person_id: int, order: Sequence[str]) -> Identity | None:
     """Return the account that digests and reminders should reach: the chosen channel first."""
-    return contact_identities(session, [person_id]).get(person_id)
+    return contact_identities(session, [person_id], order).get(person_id)
 
 
-def contact_identities(session: Session, person_ids: list[int]) -> dict[int, Identity]:
-    """Return each person's contact account: the chosen channel, then FALLBACK_ORDER, newest."""
+def contact_identities(
+    session: Session, person_ids: list[int], order: Sequence[str]
+) -> dict[int, Identity]:
+    """Return each person's contact account: the chosen channel, then `order`, newest first."""
     if not person_ids:
         return {}
     identities = session.exec(
@@ -220,7 +221,7 @@ def contact_identities(session: Session, person_ids: list[int]) -> dict[int, Ide
     found: dict[int, Identity] = {}
     for person, accounts in mine.items():
         preferred = chosen.get(person, "")
-        order = (preferred, *FALLBACK_ORDER) if preferred else FALLBACK_ORDER
-        ranked = [a for channel in order for a in accounts if a.channel == channel]
+        ranking = (preferred, *order) if preferred else tuple(order)
+        ranked = [a for channel in ranking for a in accounts if a.channel == channel]
         found[person] = (ranked or accounts)[0]
     return found

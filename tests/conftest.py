@@ -147,10 +147,8 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
     """Settings on the default SQLite backend with one Telegram and one console admin."""
-    return Settings(
-        database_url=sqlite_url,
-        admins=frozenset({("test", "admin-1")}),
-        telegram_bot_username="tcns_test_bot",
+    return Settings(database_url=sqlite_url, admins=frozenset({("test", "admin-1")})).with_channel(
+        "telegram", username="tcns_test_bot"
     )
 
 

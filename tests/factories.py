@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from bot.app import App
-from bot.core.dispatcher import ChannelCaps
+from bot.core.channel import ChannelCaps
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind
 from storage import people, teams
 from storage.models import Membership

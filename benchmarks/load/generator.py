@@ -28,8 +28,8 @@ from typing import Any
 import aiohttp
 
 from benchmarks.load.seed import user_id
+from bot.channels.registry import TELEGRAM
 from bot.core.i18n import default_translations
-from bot.web.webhooks import TELEGRAM_HEADER
 from tests.fakes import FakeTelegram
 
 TOKEN = "777:LOAD-test-token"
@@ -110,7 +110,7 @@ class Load:
         stats.sent += 1
         try:
             async with self.http.post(
-                next(self.urls), json=body, headers={TELEGRAM_HEADER: SECRET}
+                next(self.urls), json=body, headers={TELEGRAM.secret_header: SECRET}
             ) as response:
                 await response.read()
                 ok = response.status == 200

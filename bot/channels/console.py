@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.dispatcher import ChannelCaps, Dispatcher
+from bot.core.channel import ChannelCaps
+from bot.core.dispatcher import Dispatcher
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind
 
 CHANNEL = "console"

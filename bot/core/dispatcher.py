@@ -11,13 +11,14 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from bot.core.channel import ChannelCaps
 from bot.core.context import Context, Services
 from bot.core.flood import FloodGuard, Verdict
 from bot.core.flow import KEEP, Outcome, UserFacingError
@@ -34,14 +35,6 @@ logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4096
 DB_OUTAGE_SECONDS = 30.0
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ChannelCaps:
-    """What a channel can show."""
-
-    buttons: bool = True
-    max_text: int = 4096
 
 
 class Sender(Protocol):

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.dispatcher import ChannelCaps, Dispatcher
+from bot.core.channel import ChannelCaps
+from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Delivery
 
 CHANNEL = "web"

@@ -1,4 +1,7 @@
-"""Telegram and Zalo webhook endpoints: check the secret, answer 200 at once, process after."""
+"""Platform webhook endpoints: check the secret, answer 200 at once, process after.
+
+Paths and secret headers come from each channel's spec (bot.channels.registry).
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,6 @@ from bot.web.metrics import Metrics
 from bot.web.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
-TELEGRAM_PATH = "/webhook/telegram"
-ZALO_PATH = "/webhook/zalo"
-TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ZALO_HEADER = "X-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024
 # Updates processed at once per worker; the rest wait (already stored in the inbox). Without
 # a bound a burst of thousands of updates competes for the loop, the DB and the HTTP pool,

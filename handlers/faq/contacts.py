@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from bot.channels.registry import channel_names, channel_spec
 from bot.core.messages import Address
 from bot.settings import Settings
 from storage import conversations, links, people
@@ -27,13 +28,14 @@ class Contact:
 
 def private_address(identity: Identity) -> Address:
     """Return the private chat of an account (on Telegram the private chat id is the user id)."""
-    chat = identity.user_id if identity.channel == "telegram" else identity.chat_id
+    spec = channel_spec(identity.channel)
+    chat = identity.user_id if spec is not None and spec.private_chat_is_user else identity.chat_id
     return Address(identity.channel, chat)
 
 
 def contact_of(session: Session, person_id: int, settings: Settings) -> Contact | None:
     """Return where and in which language to reach a person, if they have an account."""
-    identity = links.contact_identity(session, person_id)
+    identity = links.contact_identity(session, person_id, channel_names())
     if identity is None:
         return None
     return Contact(person_id, private_address(identity), locale_of(session, person_id, settings))

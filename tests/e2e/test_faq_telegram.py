@@ -22,7 +22,7 @@ RESIDENT, VOLUNTEER = 5151, 6262
 
 @pytest.fixture
 def faq_settings(settings: Settings) -> Settings:
-    return replace(settings, telegram_bot_token=TOKEN, telegram_bot_username="")
+    return replace(settings).with_channel("telegram", token=TOKEN, username="")
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ async def running(
 ) -> AsyncIterator[App]:
     app = build_app(faq_settings, clock=clock, migrate=False)
     channel: TelegramChannel = start_channel(app, fake, Sleeps())
-    await channel.start()
+    await channel.start_polling()
     try:
         yield app
     finally:

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from bot.app import build_app
+from bot.channels.registry import TELEGRAM
 from bot.core.clock import FixedClock
 from bot.core.i18n import default_translations
+from bot.runtime import RunOptions, Runtime
 from bot.settings import Settings
-from bot.web.serve import RunOptions, Runtime
-from bot.web.webhooks import TELEGRAM_PATH
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Team
@@ -61,12 +61,10 @@ def hook_settings(settings: Settings, fake: FakeTelegram, admins: int) -> Settin
     """Return webhook-mode settings pointing at the fake Bot API."""
     return replace(
         settings,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=fake.base_url,
-        telegram_webhook_secret=SECRET,
-        telegram_bot_username="",
         admins=frozenset(("telegram", str(FIRST_ADMIN + n)) for n in range(admins)),
         web_port=0,
+    ).with_channel(
+        "telegram", token=TOKEN, api_base_url=fake.base_url, webhook_secret=SECRET, username=""
     )
 
 
@@ -87,7 +85,7 @@ async def shut(runtime: Runtime) -> None:
 def hook_url(runtime: Runtime) -> str:
     """Return the Telegram webhook address of an in-process worker."""
     assert runtime.server is not None
-    return runtime.server.url + TELEGRAM_PATH
+    return runtime.server.url + TELEGRAM.webhook_path
 
 
 # --------------------------------------------------------------------------- flaky Bot API

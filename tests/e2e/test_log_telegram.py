@@ -22,7 +22,7 @@ USER = 4321
 
 @pytest.fixture
 def log_settings(settings: Settings) -> Settings:
-    return replace(settings, telegram_bot_token=TOKEN, telegram_bot_username="")
+    return replace(settings).with_channel("telegram", token=TOKEN, username="")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ async def test_guided_log_through_telegram_buttons(
     team = make_team(app)
     add_member(app, team, str(USER), channel="telegram")
     channel: TelegramChannel = start_channel(app, fake, Sleeps())
-    await channel.start()
+    await channel.start_polling()
     try:
         fake.push_text(user_id=USER, text="/log")
         message = await fake.wait_for("sendMessage", chat_id=USER)

@@ -17,9 +17,9 @@ import pytest
 from bot.app import App, build_app
 from bot.channels.telegram import TelegramChannel
 from bot.core.clock import FixedClock
+from bot.core.links import BotLinks
 from bot.core.messages import Address, Delivery, Document, Reply
 from bot.settings import Settings
-from handlers.common import BotLinks
 from storage import invites, teams
 from tests.fakes import FakeTelegram
 
@@ -55,11 +55,8 @@ def start_channel(app: App, fake: FakeTelegram, sleeps: Sleeps) -> TelegramChann
 
 @pytest.fixture
 def tg_settings(settings: Settings) -> Settings:
-    return replace(
-        settings,
-        telegram_bot_token=TOKEN,
-        telegram_bot_username="",
-        admins=frozenset({("telegram", str(ADMIN_ID))}),
+    return replace(settings, admins=frozenset({("telegram", str(ADMIN_ID))})).with_channel(
+        "telegram", token=TOKEN, username=""
     )
 
 
@@ -76,7 +73,7 @@ async def running(
     app = build_app(tg_settings, clock=clock, migrate=False)
     sleeps = Sleeps()
     channel = start_channel(app, fake, sleeps)
-    await channel.start()
+    await channel.start_polling()
     try:
         yield app, channel, sleeps
     finally:
@@ -217,7 +214,7 @@ async def test_restart_in_the_middle_of_a_conversation_continues(
 ) -> None:
     first = build_app(tg_settings, clock=clock, migrate=False)
     channel = start_channel(first, fake, Sleeps())
-    await channel.start()
+    await channel.start_polling()
     fake.push_text(user_id=ADMIN_ID, text="/newteam")
     assert (await fake.wait_for("sendMessage", chat_id=ADMIN_ID)).params["text"] == vi(
         first, "team.ask_ward"
@@ -229,7 +226,7 @@ async def test_restart_in_the_middle_of_a_conversation_continues(
 
     second = build_app(tg_settings, clock=clock, migrate=False)
     channel = start_channel(second, fake, Sleeps())
-    await channel.start()
+    await channel.start_polling()
     try:
         fake.push_text(user_id=ADMIN_ID, text="Tổ 5")
         asked = await fake.wait_for("sendMessage", chat_id=ADMIN_ID)

@@ -18,8 +18,8 @@ import pytest
 from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.core.messages import Address, Delivery, Document, Reply
+from bot.runtime import RunOptions, Runtime
 from bot.settings import Settings
-from bot.web.serve import RunOptions, Runtime
 from bot.web.webchat import RateLimiter
 
 pytestmark = pytest.mark.e2e

@@ -17,13 +17,14 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App, build_app
+from bot.channels.registry import TELEGRAM, ZALO
 from bot.core.clock import FixedClock
+from bot.runtime import RunOptions, Runtime, check_options
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web.metrics import Metrics
-from bot.web.serve import RunOptions, Runtime, check_options
 from bot.web.server import WebServer
 from bot.web.tasks import BackgroundTasks
-from bot.web.webhooks import TELEGRAM_HEADER, ZALO_HEADER, WebhookEndpoint
+from bot.web.webhooks import WebhookEndpoint
 from storage.models import ProcessedUpdate
 from tests.fakes import FakeTelegram
 from tests.fakes.fake_zalo import FakeZalo
@@ -79,16 +80,14 @@ async def zalo_fake() -> AsyncIterator[FakeZalo]:
 
 @pytest.fixture
 def hook_settings(settings: Settings, tg_fake: FakeTelegram, zalo_fake: FakeZalo) -> Settings:
-    return replace(
-        settings,
-        telegram_bot_token=TG_TOKEN,
-        telegram_api_base_url=tg_fake.base_url,
-        zalo_bot_token=ZALO_TOKEN,
-        zalo_api_base_url=zalo_fake.base_url,
-        telegram_webhook_secret=TG_SECRET,
-        zalo_webhook_secret=ZALO_SECRET,
-        webhook_base_url="https://bot.example.org",
-        web_port=0,
+    return (
+        replace(settings, webhook_base_url="https://bot.example.org", web_port=0)
+        .with_channel(
+            "telegram", token=TG_TOKEN, api_base_url=tg_fake.base_url, webhook_secret=TG_SECRET
+        )
+        .with_channel(
+            "zalo", token=ZALO_TOKEN, api_base_url=zalo_fake.base_url, webhook_secret=ZALO_SECRET
+        )
     )
 
 
@@ -134,7 +133,7 @@ async def test_telegram_update_goes_through_ptb_and_the_dispatcher(
 ) -> None:
     body = telegram_update(1001, "/lang")
     async with http.post(
-        url(runtime, "/webhook/telegram"), json=body, headers={TELEGRAM_HEADER: TG_SECRET}
+        url(runtime, "/webhook/telegram"), json=body, headers={TELEGRAM.secret_header: TG_SECRET}
     ) as response:
         assert response.status == 200
     menu = await tg_fake.wait_for("sendMessage", chat_id=TG_USER)
@@ -142,7 +141,7 @@ async def test_telegram_update_goes_through_ptb_and_the_dispatcher(
     update_id = tg_fake.push_callback(user_id=TG_USER, data="lang:en")
     press = tg_fake.update(update_id)
     async with http.post(
-        url(runtime, "/webhook/telegram"), json=press, headers={TELEGRAM_HEADER: TG_SECRET}
+        url(runtime, "/webhook/telegram"), json=press, headers={TELEGRAM.secret_header: TG_SECRET}
     ) as response:
         assert response.status == 200
     await tg_fake.wait_for("answerCallbackQuery")
@@ -154,7 +153,7 @@ async def test_telegram_update_goes_through_ptb_and_the_dispatcher(
 async def test_telegram_wrong_or_missing_secret_is_refused(
     runtime: Runtime, tg_fake: FakeTelegram, http: aiohttp.ClientSession, secret: str | None
 ) -> None:
-    headers = {TELEGRAM_HEADER: secret} if secret is not None else {}
+    headers = {TELEGRAM.secret_header: secret} if secret is not None else {}
     body = telegram_update(2002, "/help")
     async with http.post(url(runtime, "/webhook/telegram"), json=body, headers=headers) as resp:
         assert resp.status == 403
@@ -202,13 +201,13 @@ async def test_bad_bodies_are_refused_and_health_and_metrics_answer(
     runtime: Runtime, tg_fake: FakeTelegram, http: aiohttp.ClientSession
 ) -> None:
     async with http.post(
-        url(runtime, "/webhook/zalo"), data=b"not json", headers={ZALO_HEADER: ZALO_SECRET}
+        url(runtime, "/webhook/zalo"), data=b"not json", headers={ZALO.secret_header: ZALO_SECRET}
     ) as response:
         assert response.status == 400
     async with http.post(
         url(runtime, "/webhook/telegram"),
         json=telegram_update(3003, "/help"),
-        headers={TELEGRAM_HEADER: TG_SECRET},
+        headers={TELEGRAM.secret_header: TG_SECRET},
     ) as response:
         assert response.status == 200
     await tg_fake.wait_for("sendMessage", chat_id=TG_USER)
@@ -239,7 +238,7 @@ async def test_answer_comes_first_and_shutdown_waits_for_the_work(app: App) -> N
     metrics, tasks = Metrics(), BackgroundTasks()
     server = WebServer(app, metrics=metrics, tasks=tasks, host="127.0.0.1", port=0)
     endpoint = WebhookEndpoint(
-        channel="zalo", header=ZALO_HEADER, secret=ZALO_SECRET, process=slow, tasks=tasks,
+        channel="zalo", header=ZALO.secret_header, secret=ZALO_SECRET, process=slow, tasks=tasks,
         metrics=metrics,
     )  # fmt: skip
     server.add_webhook("/hook", endpoint)
@@ -247,7 +246,9 @@ async def test_answer_comes_first_and_shutdown_waits_for_the_work(app: App) -> N
     async with (
         aiohttp.ClientSession() as http,
         http.post(
-            server.url + "/hook", json={"event_name": "x"}, headers={ZALO_HEADER: ZALO_SECRET}
+            server.url + "/hook",
+            json={"event_name": "x"},
+            headers={ZALO.secret_header: ZALO_SECRET},
         ) as response,
     ):
         assert response.status == 200
@@ -262,12 +263,21 @@ async def test_answer_comes_first_and_shutdown_waits_for_the_work(app: App) -> N
 
 
 def test_webhook_options_name_the_missing_variable() -> None:
-    base = Settings(telegram_bot_token=TG_TOKEN, zalo_bot_token=ZALO_TOKEN)
+    base = (
+        Settings().with_channel("telegram", token=TG_TOKEN).with_channel("zalo", token=ZALO_TOKEN)
+    )
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
         check_options(base, RunOptions(webhook=True))
     with pytest.raises(SettingsError, match="ZALO_WEBHOOK_SECRET"):
-        check_options(replace(base, telegram_webhook_secret=TG_SECRET), RunOptions(webhook=True))
-    ready = replace(base, telegram_webhook_secret=TG_SECRET, zalo_webhook_secret=ZALO_SECRET)
+        check_options(
+            replace(base).with_channel("telegram", webhook_secret=TG_SECRET),
+            RunOptions(webhook=True),
+        )
+    ready = (
+        replace(base)
+        .with_channel("telegram", webhook_secret=TG_SECRET)
+        .with_channel("zalo", webhook_secret=ZALO_SECRET)
+    )
     check_options(ready, RunOptions(webhook=True))
     with pytest.raises(SettingsError, match="WEBHOOK_BASE_URL"):
         check_options(ready, RunOptions(webhook=True, register_webhooks=True))
@@ -286,11 +296,11 @@ def test_new_settings_are_parsed_and_checked() -> None:
         },
         dotenv=None,
     )
-    assert settings.zalo_api_base_url == "http://127.0.0.1:9000"
+    assert settings.channel("zalo").api_base_url == "http://127.0.0.1:9000"
     assert (settings.web_host, settings.web_port) == ("0.0.0.0", 9090)
     defaults = load_settings({}, dotenv=None)
-    assert defaults.zalo_api_base_url == "https://bot-api.zaloplatforms.com"
-    assert (defaults.web_host, defaults.web_port, defaults.zalo_bot_token) == (
+    assert defaults.channel("zalo").api_base_url == "https://bot-api.zaloplatforms.com"
+    assert (defaults.web_host, defaults.web_port, defaults.channel("zalo").token) == (
         "127.0.0.1",
         8080,
         "",

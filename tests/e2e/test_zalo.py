@@ -9,12 +9,11 @@ from dataclasses import replace
 import pytest
 
 from bot.app import App, build_app
-from bot.channels.zalo import ZaloChannel, to_incoming
-from bot.channels.zalo_client import ZaloClient
+from bot.channels.zalo import ZaloChannel, ZaloClient, to_incoming
 from bot.core.clock import FixedClock
 from bot.core.messages import Address, Delivery, Document, Kind, Reply
+from bot.runtime import RunOptions, Runtime
 from bot.settings import Settings
-from bot.web.serve import RunOptions, Runtime
 from tests.fakes import FakeTelegram
 from tests.fakes.fake_zalo import FakeZalo
 
@@ -169,12 +168,10 @@ async def telegram_fake() -> AsyncIterator[FakeTelegram]:
 async def test_polling_both_platforms_and_linking_one_person(
     settings: Settings, clock: FixedClock, fake: FakeZalo, telegram_fake: FakeTelegram
 ) -> None:
-    both = replace(
-        settings,
-        telegram_bot_token=TG_TOKEN,
-        telegram_api_base_url=telegram_fake.base_url,
-        zalo_bot_token=ZALO_TOKEN,
-        zalo_api_base_url=fake.base_url,
+    both = (
+        replace(settings)
+        .with_channel("telegram", token=TG_TOKEN, api_base_url=telegram_fake.base_url)
+        .with_channel("zalo", token=ZALO_TOKEN, api_base_url=fake.base_url)
     )
     core = build_app(both, clock=clock, migrate=False)
     options = RunOptions(telegram_poll_timeout=1, zalo_poll_timeout=1, sleep=Sleeps())

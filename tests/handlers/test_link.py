@@ -10,6 +10,7 @@ from bot.app import App
 from bot.core.clock import FixedClock
 from bot.core.messages import Incoming, Kind
 from storage import teams
+from bot.channels.registry import channel_names
 from storage.links import LinkCode, contact_identity, preferred_channel
 from storage.models import Identity, Invite, Membership, Person, WardAdmin
 from tests.factories import Harness, RecordingChannel, User
@@ -188,7 +189,7 @@ async def test_notify_chooses_a_linked_channel(app: App) -> None:
     person = person_of(app, "telegram", "666")
 
     def contact(session: Session) -> tuple[str, str]:
-        identity = contact_identity(session, person)
+        identity = contact_identity(session, person, channel_names())
         assert identity is not None
         return preferred_channel(session, person), identity.user_id
 

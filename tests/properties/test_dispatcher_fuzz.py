@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import App, build_app
+from bot.core.channel import ChannelCaps
 from bot.core.clock import FixedClock
-from bot.core.dispatcher import ChannelCaps
 from bot.core.messages import ChatKey, Incoming, Kind, Reply
 from bot.settings import Settings
 from storage import invites, teams

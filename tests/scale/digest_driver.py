@@ -33,8 +33,8 @@ async def main() -> None:
     app = build_app(load_settings())
     settings = app.settings
     channel = TelegramChannel(
-        token=settings.telegram_bot_token,
-        base_url=settings.telegram_api_base_url,
+        token=settings.channel("telegram").token,
+        base_url=settings.channel("telegram").api_base_url,
         dispatcher=app.dispatcher,
         translations=app.services.translations,
     )

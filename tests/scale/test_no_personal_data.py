@@ -148,7 +148,9 @@ def debug_logs(
 async def test_dispatcher_path_stores_and_logs_no_personal_data(
     settings: Settings, clock: FixedClock, debug_logs: pytest.LogCaptureFixture
 ) -> None:
-    app = build_app(replace(settings, telegram_bot_token=TOKEN), clock=clock, migrate=False)
+    app = build_app(
+        replace(settings).with_channel("telegram", token=TOKEN), clock=clock, migrate=False
+    )
     try:
         harness = Harness(app)
         commands = app.dispatcher.router.commands
@@ -186,7 +188,7 @@ async def test_dispatcher_path_stores_and_logs_no_personal_data(
 async def test_telegram_path_stores_and_logs_no_personal_data(
     settings: Settings, clock: FixedClock, debug_logs: pytest.LogCaptureFixture, scope: str
 ) -> None:
-    tg_settings = replace(settings, telegram_bot_token=TOKEN, telegram_bot_username="")
+    tg_settings = replace(settings).with_channel("telegram", token=TOKEN, username="")
     async with FakeTelegram(token=TOKEN) as fake:
         app = build_app(tg_settings, clock=clock, migrate=False)
         channel = TelegramChannel(
@@ -197,7 +199,7 @@ async def test_telegram_path_stores_and_logs_no_personal_data(
             poll_timeout=1,
             sleep=no_sleep,
         )
-        await channel.start()
+        await channel.start_polling()
         try:
             resident = 3131
             for text in RESIDENT_TEXTS:

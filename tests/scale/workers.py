@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.web.webhooks import TELEGRAM_HEADER, TELEGRAM_PATH
+from bot.channels.registry import TELEGRAM
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"Web chat: (http://\S+)/web/")
@@ -60,7 +60,7 @@ class Worker:
     @property
     def hook_url(self) -> str:
         """Return the Telegram webhook address of this worker."""
-        return self.url + TELEGRAM_PATH
+        return self.url + TELEGRAM.webhook_path
 
     async def start(self, timeout: float = 90.0) -> None:  # noqa: ASYNC109
         """Spawn the worker and wait until it prints the address it listens on."""
@@ -119,6 +119,8 @@ async def post_update(
     http: aiohttp.ClientSession, url: str, body: Mapping[str, Any], secret: str = SECRET
 ) -> int:
     """POST one Telegram update to a webhook with the secret header; return the status."""
-    async with http.post(url, json=dict(body), headers={TELEGRAM_HEADER: secret}) as response:
+    async with http.post(
+        url, json=dict(body), headers={TELEGRAM.secret_header: secret}
+    ) as response:
         await response.read()
         return response.status

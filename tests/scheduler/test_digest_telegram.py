@@ -37,7 +37,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def tg_app(settings: Settings, clock: FixedClock, fake: FakeTelegram) -> AsyncIterator[App]:
-    app = build_app(replace(settings, telegram_bot_token=TOKEN), clock=clock, migrate=False)
+    app = build_app(
+        replace(settings).with_channel("telegram", token=TOKEN), clock=clock, migrate=False
+    )
     channel = TelegramChannel(
         token=TOKEN, base_url=fake.base_url, dispatcher=app.dispatcher,
         translations=app.services.translations, poll_timeout=1, sleep=_no_sleep,

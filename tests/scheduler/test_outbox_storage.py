@@ -188,6 +188,7 @@ def test_person_rows_and_purge(db: Database) -> None:
 def test_bulk_address_resolution_matches_contact_identity(db: Database) -> None:
     from scheduler.sender import OutboxItem, private_address, resolve
     from storage import people
+    from bot.channels.registry import channel_names
     from storage.links import contact_identity, set_preferred_channel
 
     def work(session: Session) -> list[int]:
@@ -223,7 +224,7 @@ def test_bulk_address_resolution_matches_contact_identity(db: Database) -> None:
     items.append(OutboxItem(99, "digest", "g:telegram:-1001", "w", None, 1, {}, None, 1, 0))
     found = db.run_sync(lambda s: resolve(s, items))
     for item in items[:4]:
-        single = db.run_sync(lambda s, p=item.person_id: contact_identity(s, p))  # type: ignore[misc]
+        single = db.run_sync(lambda s, p=item.person_id: contact_identity(s, p, channel_names()))  # type: ignore[misc]
         expected = private_address(single) if single is not None else None
         assert found.get(item.id) == expected
     assert found[99].chat_id == "-1001" and found[1].channel == "zalo"

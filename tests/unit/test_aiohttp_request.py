@@ -13,7 +13,7 @@ from aiohttp import BodyPartReader, web
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
-from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.telegram.request import AiohttpRequest
 
 TOKEN = "42:TEST"
 ME = {"id": 42, "is_bot": True, "first_name": "b", "username": "b_bot"}

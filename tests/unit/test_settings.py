@@ -16,8 +16,8 @@ def test_defaults_need_no_configuration() -> None:
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.timezone.key == "Asia/Ho_Chi_Minh"
     assert settings.default_locale == "vi"
-    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
-    assert settings.telegram_bot_token == ""
+    assert settings.channel("telegram").api_base_url == "https://api.telegram.org/bot"
+    assert settings.channel("telegram").token == ""
 
 
 def test_values_are_parsed() -> None:
@@ -33,7 +33,7 @@ def test_values_are_parsed() -> None:
     )
     assert settings.admins == {("telegram", "123456789"), ("zalo", "abc123")}
     assert settings.is_admin("zalo", "abc123") and not settings.is_admin("telegram", "abc123")
-    assert settings.telegram_api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.channel("telegram").api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.default_locale == "en"
 
 
@@ -42,7 +42,7 @@ def test_dotenv_is_read_and_environment_wins(tmp_path: Path) -> None:
     env_file.write_text("BOT_DEFAULT_LOCALE=en\nTELEGRAM_BOT_TOKEN='1:x'\n# comment\n")
     settings = load_settings({"BOT_DEFAULT_LOCALE": "vi"}, dotenv=env_file)
     assert settings.default_locale == "vi"
-    assert settings.telegram_bot_token == "1:x"
+    assert settings.channel("telegram").token == "1:x"
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import warnings
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -24,10 +25,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.text import split_text
+from bot.core.channel import ChannelCaps, ChannelEnv, Feed
 from bot.core.commands import platform_menu
-from bot.core.dispatcher import ChannelCaps, Dispatcher
+from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
 from bot.settings import SUPPORTED_LOCALES
@@ -114,8 +116,26 @@ def keyboard(reply: Reply) -> dict[str, Any] | None:
     return {"inline_keyboard": rows}
 
 
+def build(env: ChannelEnv) -> TelegramChannel:
+    """Build the Telegram channel from the running bot's environment (the registry's factory)."""
+
+    def remember(username: str) -> None:
+        env.links.telegram_username = env.links.telegram_username or username
+
+    return TelegramChannel(
+        token=env.config.token,
+        base_url=env.config.api_base_url,
+        dispatcher=env.dispatcher,
+        translations=env.translations,
+        poll_timeout=env.poll_timeout,
+        sleep=env.sleep,
+        on_username=remember,
+        feed=env.feed,
+    )
+
+
 class TelegramChannel:
-    """Runs a PTB Application with long polling and sends the dispatcher's replies."""
+    """Runs a PTB Application (long polling or webhook bodies) and sends the dispatcher's replies."""
 
     def __init__(
         self,
@@ -128,11 +148,13 @@ class TelegramChannel:
         sleep: Sleep = asyncio.sleep,
         on_username: Callable[[str], None] | None = None,
         request: BaseRequest | None = None,
+        feed: Feed | None = None,
     ) -> None:
         for name in QUIET_LIBRARY_LOGGERS:
             library_logger = logging.getLogger(name)
             library_logger.setLevel(max(library_logger.getEffectiveLevel(), logging.INFO))
         self.dispatcher = dispatcher
+        self._feed: Feed = feed or (lambda incoming, _received: dispatcher.handle(incoming))
         self.translations = translations
         self.poll_timeout = poll_timeout
         self._sleep = sleep
@@ -156,7 +178,15 @@ class TelegramChannel:
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = await accept_update(update)
         if incoming is not None:
-            await self.dispatcher.handle(incoming)
+            await self._feed(incoming, time.monotonic())
+
+    async def receive(self, body: dict[str, Any], received: float) -> bool:
+        """Turn one webhook body into an update, answer a button press, and feed it."""
+        incoming = await accept_update(Update.de_json(body, self.app.bot))
+        if incoming is None:
+            return False
+        await self._feed(incoming, received)
+        return True
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("Telegram update failed: %s", context.error, exc_info=context.error)
@@ -244,7 +274,18 @@ class TelegramChannel:
         except TelegramError:
             logger.warning("Could not set the command menu", exc_info=True)
 
-    async def start(self) -> None:
+    async def start_webhook(self) -> None:
+        """Prepare the bot; updates arrive through `receive`."""
+        await self.prepare()
+
+    async def register_webhook(self, url: str, secret: str) -> None:
+        """Point Telegram at our webhook URL with the secret it must send back."""
+        await self.app.bot.set_webhook(
+            url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        logger.info("Telegram webhook registered")
+
+    async def start_polling(self) -> None:
         """Prepare the bot and start long polling."""
         await self.prepare()
         assert self.app.updater is not None

@@ -10,9 +10,11 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from bot.channels.botapi import JSON, BotApiError
 from bot.channels.text import split_text
-from bot.channels.zalo_client import JSON, Sleep, ZaloClient, ZaloError
-from bot.core.dispatcher import ChannelCaps, Dispatcher
+from bot.channels.zalo.client import ZaloClient
+from bot.core.channel import ChannelCaps, ChannelEnv, Sleep
+from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Delivery, Incoming, Kind, Reply
 
@@ -91,6 +93,20 @@ def _attachments(reply: Reply) -> list[tuple[str, str, str]]:
     return found
 
 
+def build(env: ChannelEnv) -> ZaloChannel:
+    """Build the Zalo channel from the running bot's environment (the registry's factory)."""
+    client = ZaloClient(token=env.config.token, base_url=env.config.api_base_url, sleep=env.sleep)
+    return ZaloChannel(
+        client=client,
+        dispatcher=env.dispatcher,
+        translations=env.translations,
+        feed=env.feed,
+        poll_timeout=int(env.poll_timeout),
+        sleep=env.sleep,
+        web_url=f"{env.public_url}/web/" if env.public_url else "",
+    )
+
+
 class ZaloChannel:
     """Receives Zalo updates by long polling or from the webhook and sends the replies."""
 
@@ -114,6 +130,14 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         dispatcher.register_channel(CHANNEL, CAPS, self)
+
+    async def start_webhook(self) -> None:
+        """Nothing to prepare: updates arrive through `receive`."""
+
+    async def register_webhook(self, url: str, secret: str) -> None:
+        """Register the webhook URL and the secret Zalo sends back."""
+        await self.client.set_webhook(url, secret)
+        logger.info("Zalo webhook registered")
 
     async def receive(self, body: object, received: float | None = None) -> bool:
         """Process one raw update; return False when it was ignored."""
@@ -157,7 +181,7 @@ class ZaloChannel:
         while True:
             try:
                 update = await self.client.get_update(self.poll_timeout)
-            except ZaloError as error:
+            except BotApiError as error:
                 logger.warning("Zalo getUpdates failed (%d), waiting %.0f s", error.code, delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 60.0)

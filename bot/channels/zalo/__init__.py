@@ -1,0 +1,6 @@
+"""The Zalo Bot Platform (registered in bot.channels.registry)."""
+
+from bot.channels.zalo.channel import CAPS, CHANNEL, ZaloChannel, build, to_incoming, unwrap
+from bot.channels.zalo.client import ZaloClient
+
+__all__ = ["CAPS", "CHANNEL", "ZaloChannel", "ZaloClient", "build", "to_incoming", "unwrap"]

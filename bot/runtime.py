@@ -1,0 +1,179 @@
+"""Start-up wiring for `python -m bot run`: builds every configured channel from the registry,
+starts polling or serves webhooks, and runs the web server when it is needed.
+
+The web server (bot.web.server) only serves what it is given; the channels only translate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from bot.app import App
+from bot.channels.registry import platform_channels
+from bot.core.channel import Channel, ChannelEnv, ChannelSpec, Sleep
+from bot.core.links import BotLinks
+from bot.settings import Settings, SettingsError
+from bot.web.inbox import WebhookInbox
+from bot.web.metrics import Metrics
+from bot.web.server import WebServer
+from bot.web.tasks import BackgroundTasks
+from bot.web.webchat import RateLimiter, WebChannel
+from bot.web.webchat_api import WebChatApi
+from bot.web.webhooks import MAX_IN_FLIGHT, Process, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    """How to run: webhooks or polling, and the knobs tests turn."""
+
+    webhook: bool = False
+    register_webhooks: bool = False
+    telegram_poll_timeout: int = 30
+    zalo_poll_timeout: int = 30
+    sleep: Sleep = asyncio.sleep
+    limiter: RateLimiter | None = None
+    port: int | None = None
+
+    def poll_timeout(self, channel: str) -> int:
+        """Return the long-poll window of a channel (tests shorten it)."""
+        return {"telegram": self.telegram_poll_timeout, "zalo": self.zalo_poll_timeout}.get(
+            channel, 30
+        )
+
+
+def check_options(settings: Settings, options: RunOptions) -> None:
+    """Refuse combinations that cannot work, naming the variable to set (SettingsError)."""
+    for spec in platform_channels():
+        config = settings.channel(spec.name)
+        if options.webhook and config.token and not config.webhook_secret:
+            raise SettingsError(spec.setting("WEBHOOK_SECRET"), "is required with --webhook")
+    if options.register_webhooks and not options.webhook:
+        raise SettingsError("--register-webhooks", "only works together with --webhook")
+    if options.register_webhooks and not settings.webhook_base_url.startswith("https://"):
+        raise SettingsError("WEBHOOK_BASE_URL", "must be the public https:// address of this bot")
+
+
+@dataclass
+class Runtime:
+    """The running channels and web server of one `run`; start() and stop() in that order."""
+
+    core: App
+    options: RunOptions = field(default_factory=RunOptions)
+    metrics: Metrics = field(default_factory=Metrics)
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    server: WebServer | None = None
+    channels: dict[str, Channel] = field(default_factory=dict)
+    web: WebChannel | None = None
+    inbox: WebhookInbox | None = None
+
+    @property
+    def serves_web(self) -> bool:
+        """Tell whether the web server runs: webhook mode, or no platform token at all."""
+        return self.options.webhook or not self.core.settings.configured_channels()
+
+    @property
+    def public_web_url(self) -> str:
+        """Return the bot's public address, when one is configured."""
+        return self.core.settings.webhook_base_url
+
+    def _build(self, spec: ChannelSpec) -> Channel:
+        settings = self.core.settings
+        env = ChannelEnv(
+            config=settings.channel(spec.name),
+            dispatcher=self.core.dispatcher,
+            translations=self.core.services.translations,
+            feed=self.metrics.feed(self.core.dispatcher),
+            links=self.core.services.get(BotLinks),
+            sleep=self.options.sleep,
+            poll_timeout=self.options.poll_timeout(spec.name),
+            public_url=self.public_web_url,
+        )
+        return spec.build(env)
+
+    async def start(self) -> None:
+        """Build and start every configured channel (and the server when it is needed)."""
+        settings = self.core.settings
+        check_options(settings, self.options)
+        for spec in platform_channels():
+            if settings.channel(spec.name).token:
+                self.channels[spec.name] = self._build(spec)
+        if self.serves_web:
+            await self._start_server()
+        else:
+            for channel in self.channels.values():
+                await channel.start_polling()
+
+    async def _start_server(self) -> None:
+        settings, dispatcher = self.core.settings, self.core.dispatcher
+        port = settings.web_port if self.options.port is None else self.options.port
+        server = WebServer(
+            self.core, metrics=self.metrics, tasks=self.tasks, host=settings.web_host, port=port
+        )
+        self.web = WebChannel(dispatcher)
+        server.add_webchat(
+            WebChatApi(
+                channel=self.web,
+                feed=self.metrics.feed(dispatcher),
+                translations=self.core.services.translations,
+                default_locale=settings.default_locale,
+                limiter=self.options.limiter,
+            )
+        )
+        self.inbox = WebhookInbox(self.core.db, self.core.services.clock)
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by every platform's webhook
+        processors: dict[str, Process] = {}
+        if self.options.webhook:
+            for spec, channel in self._running():
+                server.add_webhook(spec.webhook_path, self._endpoint(spec, channel, slots))
+                processors[spec.name] = channel.receive
+                await channel.start_webhook()  # Telegram: getMe, username, command menu
+        self.metrics.count_senders(dispatcher)
+        if processors:  # updates accepted by a process that died before applying them, in order
+            await self.inbox.replay(processors, time.monotonic())
+        try:
+            await server.start()
+        except OSError as exc:
+            where = f"{settings.web_host}:{port}"
+            raise SettingsError("WEB_PORT", f"cannot listen on {where} ({exc.strerror})") from exc
+        self.server = server
+        if self.options.register_webhooks:
+            for spec, channel in self._running():
+                url = settings.webhook_base_url + spec.webhook_path
+                await channel.register_webhook(url, settings.channel(spec.name).webhook_secret)
+
+    def _running(self) -> list[tuple[ChannelSpec, Channel]]:
+        """Return the started platform channels with their specs, in registry order."""
+        return [(s, self.channels[s.name]) for s in platform_channels() if s.name in self.channels]
+
+    def _endpoint(
+        self, spec: ChannelSpec, channel: Channel, slots: asyncio.Semaphore
+    ) -> WebhookEndpoint:
+        return WebhookEndpoint(
+            channel=spec.name,
+            header=spec.secret_header,
+            secret=self.core.settings.channel(spec.name).webhook_secret,
+            process=channel.receive,
+            tasks=self.tasks,
+            metrics=self.metrics,
+            inbox=self.inbox,
+            slots=slots,
+        )
+
+    async def stop(self) -> None:
+        """Stop the server (waiting for updates in progress), then the channels."""
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+        if self.inbox is not None:
+            try:
+                await self.inbox.flush()
+            except Exception:
+                logger.warning("Could not clear applied updates from the inbox", exc_info=True)
+        channels, self.channels = self.channels, {}
+        for channel in channels.values():
+            await channel.stop()
