@@ -16,6 +16,7 @@ import pytest
 
 from bot.app import App
 from bot.web.serve import Runtime
+from tests.conftest import DEFAULT_NOW
 from tests.e2e.test_webchat_browser import browser, chat_url, site, web
 from tests.e2e.webchat_pages import (
     DOCS_IMG,
@@ -54,6 +55,7 @@ async def test_the_widget_opens_the_chat_in_a_panel_under_a_strict_policy(
 
     core = web.core
     page = await new_page(browser, size)
+    await page.clock.set_fixed_time(DEFAULT_NOW)
     await page.add_init_script(WATCH_POLICY)
     await page.goto(f"{site.origin}/ward")
     launcher = page.locator("button.tcns-chat-launcher")

@@ -71,7 +71,9 @@
   })();
   const embedded = framed && params.get("embed") === "1";
   const asked = params.get("lang");
-  let lang = asked === "en" || asked === "vi" ? asked : (load(LANG_KEY) || "vi");
+  /* The resident's own choice wins; ?lang= (or the widget's data-lang) is the first language. */
+  const chosen = load(LANG_KEY);
+  let lang = chosen === "en" || chosen === "vi" ? chosen : (asked === "en" ? "en" : "vi");
   let id = browserId();
   let history = readHistory();
 
@@ -439,6 +441,7 @@
     const text = input.value.trim();
     if (!text) return;
     if (!updateCounter()) {
+      status.textContent = counter.textContent;
       input.focus({ preventScroll: true });
       return;
     }
@@ -469,10 +472,11 @@
     forget(STARTED_KEY);
     id = randomId(24);
     store(ID_KEY, id);
-    log.replaceChildren();
-    showNotice(t("intro", ""));
+    quietly(() => {
+      log.replaceChildren();
+      showNotice(t("intro", ""));
+    });
     showNotice(t("new_chat_done", ""));
-    status.textContent = t("new_chat_done", "");
     greet();
     input.focus({ preventScroll: true });
   });
@@ -499,17 +503,26 @@
     send({ text: "/start" });
   }
 
+  /* Changes a screen reader need not read out (the history shown again after a reload). */
+  function quietly(change) {
+    log.setAttribute("aria-live", "off");
+    change();
+    setTimeout(() => log.setAttribute("aria-live", "polite"), 0);
+  }
+
   async function begin() {
     await loadStrings();
-    showNotice(t("intro", ""));
-    history.forEach((entry) => {
-      if (entry && entry.kind === "user") showUser(String(entry.text || ""), entry.at);
-      else if (entry && entry.kind === "bot" && entry.reply) showReply(entry.reply);
+    quietly(() => {
+      showNotice(t("intro", ""));
+      history.forEach((entry) => {
+        if (entry && entry.kind === "user") showUser(String(entry.text || ""), entry.at);
+        else if (entry && entry.kind === "bot" && entry.reply) showReply(entry.reply);
+      });
     });
     greet();
     pollSoon();
     setInterval(pollSoon, POLL_MS);
-    if (!embedded) input.focus({ preventScroll: true });
+    if (!framed) input.focus({ preventScroll: true }); // in a frame: never steal the host's focus
   }
 
   begin();
