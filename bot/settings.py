@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +41,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     report_cutoff_day: int = 1
+    web_frame_ancestors: tuple[str, ...] = ()
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -157,6 +159,23 @@ def _parse_channel(env: Mapping[str, str], spec: ChannelSpec) -> ChannelConfig:
     )
 
 
+FRAME_SOURCE = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def _parse_frame_ancestors(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Read the sites that may embed the web chat: origins separated by commas or spaces."""
+    sites: list[str] = []
+    for item in env.get(name, "").replace(",", " ").split():
+        site = item.rstrip("/")
+        if FRAME_SOURCE.fullmatch(site) is None:
+            raise SettingsError(
+                name, f"'{item}' is not a site like https://phuong-haichau.danang.gov.vn"
+            )
+        if site not in sites:
+            sites.append(site)
+    return tuple(sites)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -185,4 +204,5 @@ def load_settings(
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_parse_port(env, "WEB_PORT", 8080),
         report_cutoff_day=_parse_cutoff_day(env, "BOT_REPORT_CUTOFF_DAY"),
+        web_frame_ancestors=_parse_frame_ancestors(env, "WEB_FRAME_ANCESTORS"),
     )

@@ -10,6 +10,7 @@ import storage.models
 import storage.privacy
 import storage.question_models
 import storage.schedule_models
-import storage.session_models  # noqa: F401
+import storage.session_models
+import storage.web_pending  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -1,4 +1,4 @@
-"""The web chat channel: an in-memory outbox per browser, a rate limiter and a small file store."""
+"""The web chat channel: replies kept for a browser's poll, a rate limiter and a small file store."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ import re
 import secrets
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.channel import ChannelCaps
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Delivery
+from storage import web_pending
 
 CHANNEL = "web"
 CAPS = ChannelCaps(buttons=True, max_text=100_000)
 BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_BROWSERS = 10_000
-OUTBOX_SIZE = 50
 
 
 def valid_browser_id(value: object) -> bool:
@@ -92,50 +94,60 @@ class FileStore:
         return self._files.get(token)
 
 
-class Outbox:
-    """Deliveries waiting for a browser, at most OUTBOX_SIZE per browser and MAX_BROWSERS ids."""
+@dataclass
+class _Answer:
+    """The replies to one browser's request, collected while the dispatcher handles it."""
 
-    def __init__(self) -> None:
-        self._boxes: OrderedDict[str, deque[Delivery]] = OrderedDict()
+    browser_id: str
+    deliveries: list[Delivery] = field(default_factory=list)
 
-    def put(self, browser_id: str, delivery: Delivery) -> None:
-        """Queue a delivery (the oldest is dropped when the box is full)."""
-        box = self._boxes.pop(browser_id, None) or deque(maxlen=OUTBOX_SIZE)
-        box.append(delivery)
-        self._boxes[browser_id] = box
-        while len(self._boxes) > MAX_BROWSERS:
-            self._boxes.popitem(last=False)
 
-    def take(self, browser_id: str, wanted: Iterable[Delivery]) -> list[Delivery]:
-        """Remove and return those of `wanted` still queued for the browser, in queue order."""
-        box = self._boxes.get(browser_id)
-        if not box:
-            return []
-        ids = {id(d) for d in wanted}
-        taken = [d for d in box if id(d) in ids]
-        if taken:
-            kept = [d for d in box if id(d) not in ids]
-            box.clear()
-            box.extend(kept)
-        return taken
-
-    def drain(self, browser_id: str) -> list[Delivery]:
-        """Remove and return everything queued for the browser."""
-        box = self._boxes.pop(browser_id, None)
-        return list(box) if box else []
+_ANSWERING: ContextVar[_Answer | None] = ContextVar("web_answering", default=None)
 
 
 class WebChannel:
-    """The sender of the web channel: replies wait in the outbox until a request takes them."""
+    """The sender of the web channel.
+
+    Replies to a browser's own request go back in that request's answer; anything else for a
+    browser (a volunteer's relayed answer, an escalation notice) waits in the database until
+    the browser's next poll, whichever worker serves it.
+    """
 
     def __init__(self, dispatcher: Dispatcher) -> None:
-        self.outbox = Outbox()
+        self.db = dispatcher.db
+        self.clock = dispatcher.services.clock
+        self.settings = dispatcher.services.settings
         self.files = FileStore()
         dispatcher.register_channel(CHANNEL, CAPS, self)
 
+    @contextmanager
+    def answering(self, browser_id: str) -> Iterator[list[Delivery]]:
+        """Collect what is sent to this browser while its own request is being handled."""
+        own = _Answer(browser_id)
+        token = _ANSWERING.set(own)
+        try:
+            yield own.deliveries
+        finally:
+            _ANSWERING.reset(token)
+
     async def send(self, delivery: Delivery) -> None:
-        """Queue a reply for its browser."""
-        self.outbox.put(delivery.address.chat_id, delivery)
+        """Hand a reply to the request being answered, or keep it for the browser's next poll."""
+        browser_id = delivery.address.chat_id
+        own = _ANSWERING.get()
+        if own is not None and own.browser_id == browser_id:
+            own.deliveries.append(delivery)
+            return
+        reply, now = self.render(delivery), self.clock.now()
+        await self.db.run_short(
+            lambda s: web_pending.put(s, browser_id=browser_id, reply=reply, now=now)
+        )
+
+    async def take_waiting(self, browser_id: str) -> list[dict[str, Any]]:
+        """Remove and return the replies kept for a browser, oldest first."""
+        now = self.clock.now()
+        return await self.db.run_short(
+            lambda s: web_pending.take(s, browser_id=browser_id, now=now)
+        )
 
     def render(self, delivery: Delivery) -> dict[str, Any]:
         """Return the JSON shape of a reply: text, rows of buttons and downloadable files."""
@@ -156,6 +168,8 @@ class WebChannel:
             )
         return {
             "text": reply.text,
+            "lang": delivery.locale,
+            "at": self.clock.now().isoformat(timespec="seconds"),
             "buttons": [
                 [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
             ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -21,14 +22,23 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 32 * 1024
 MAX_PAYLOAD_CHARS = 256
+MAX_TEXT_CHARS = 2000
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors"
+)
 SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; frame-ancestors *"
-    ),
+    "Content-Security-Policy": f"{PAGE_POLICY} 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "X-DNS-Prefetch-Control": "off",
 }
+WIDGET_STRINGS = '"__TCNS_WIDGET_STRINGS__"'
+
+
+def page_policy(frame_ancestors: tuple[str, ...]) -> str:
+    """Return the chat page's Content-Security-Policy: framed by itself and the listed sites."""
+    return " ".join((PAGE_POLICY, "'self'", *frame_ancestors))
 
 
 class WebChatApi:
@@ -48,12 +58,17 @@ class WebChatApi:
         self.translations = translations
         self.default_locale = default_locale
         self.limiter = limiter or RateLimiter()
+        settings = channel.settings
+        self.page_headers = {"Content-Security-Policy": page_policy(settings.web_frame_ancestors)}
+        self.timezone = settings.timezone.key
+        self.widget_script = _widget_script(translations)
 
     def add_routes(self, app: web.Application) -> None:
         """Register the page, the static files and the JSON API."""
         app.router.add_get("/", self.root)
         app.router.add_get("/web", self.root)
         app.router.add_get("/web/", self.page)
+        app.router.add_get("/web/widget.js", self.widget)
         app.router.add_static("/web/static/", STATIC, follow_symlinks=False)
         app.router.add_get("/web/api/strings", self.strings)
         app.router.add_post("/web/api/message", self.message)
@@ -72,15 +87,25 @@ class WebChatApi:
         raise web.HTTPFound("web/")
 
     async def page(self, request: web.Request) -> web.StreamResponse:
-        """Serve the chat page (embeddable in an iframe)."""
-        return web.FileResponse(STATIC / "index.html")
+        """Serve the chat page (in an iframe only on this site and WEB_FRAME_ANCESTORS)."""
+        return web.FileResponse(STATIC / "index.html", headers=self.page_headers)
+
+    async def widget(self, request: web.Request) -> web.Response:
+        """Serve widget.js, the floating chat button other sites embed, with its texts."""
+        return web.Response(
+            text=self.widget_script,
+            content_type="text/javascript",
+            headers={
+                "Cache-Control": "public, max-age=3600",
+                "Cross-Origin-Resource-Policy": "cross-origin",
+            },
+        )
 
     async def strings(self, request: web.Request) -> web.Response:
-        """Return the page's UI texts in one language."""
+        """Return the page's UI texts in one language, and the time zone times are shown in."""
         lang = self._lang(request.query.get("lang"))
-        messages = self.translations.get(lang).messages
-        texts = {k.removeprefix("web."): v for k, v in messages.items() if k.startswith("web.")}
-        return web.json_response({"lang": lang, "strings": texts})
+        texts = _web_texts(self.translations, lang)
+        return web.json_response({"lang": lang, "strings": texts, "timezone": self.timezone})
 
     async def message(self, request: web.Request) -> web.Response:
         """Handle one message or button press and answer with the replies it produced."""
@@ -94,23 +119,25 @@ class WebChatApi:
         incoming = _incoming(browser_id, body, lang)
         if incoming is None:
             return self._error(400, lang, "web.bad_request")
+        if len(incoming.text) > MAX_TEXT_CHARS:
+            return self._error(400, lang, "web.too_long")
         if not self.limiter.allow(browser_id):
             window = str(int(self.limiter.window))
             return self._error(429, lang, "web.rate_limited", **{"Retry-After": window})
-        deliveries = await self.feed(incoming, received)
-        own = [d for d in deliveries if d.address.channel == CHANNEL]
-        taken = self.channel.outbox.take(
-            browser_id, [d for d in own if d.address.chat_id == browser_id]
-        )
-        return web.json_response({"replies": [self.channel.render(d) for d in taken]})
+        with self.channel.answering(browser_id) as own:
+            await self.feed(incoming, received)
+        answer: dict[str, Any] = {"replies": [self.channel.render(d) for d in own]}
+        chosen = incoming.payload.partition(":")[2] if incoming.payload.startswith("lang:") else ""
+        if own and chosen in SUPPORTED_LOCALES and own[-1].locale == chosen:
+            answer["lang"] = chosen  # the in-chat language buttons switch the page too
+        return web.json_response(answer)
 
     async def poll(self, request: web.Request) -> web.Response:
-        """Return the replies queued for a browser by someone else (e.g. a volunteer)."""
+        """Return the replies kept for a browser by someone else (e.g. a volunteer)."""
         browser_id = request.query.get("browser_id", "")
         if not valid_browser_id(browser_id):
             return self._error(400, self._lang(request.query.get("lang")), "web.bad_request")
-        replies = [self.channel.render(d) for d in self.channel.outbox.drain(browser_id)]
-        return web.json_response({"replies": replies})
+        return web.json_response({"replies": await self.channel.take_waiting(browser_id)})
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         """Send a document or picture the bot sent to a web user."""
@@ -127,6 +154,21 @@ class WebChatApi:
                 "Content-Disposition": f'{disposition}; filename="{safe_name}"',
             },
         )
+
+
+def _web_texts(translations: Translations, lang: str) -> dict[str, str]:
+    messages = translations.get(lang).messages
+    return {k.removeprefix("web."): v for k, v in messages.items() if k.startswith("web.")}
+
+
+def _widget_script(translations: Translations) -> str:
+    """Return widget.js with the widget's texts in every language written into it."""
+    texts = {
+        lang: {k: v for k, v in _web_texts(translations, lang).items() if k.startswith("widget_")}
+        for lang in SUPPORTED_LOCALES
+    }
+    source = (STATIC / "widget.js").read_text(encoding="utf-8")
+    return source.replace(WIDGET_STRINGS, json.dumps(texts, ensure_ascii=True), 1)
 
 
 async def _json_body(request: web.Request) -> dict[str, Any] | None:

@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.app import App
+from bot.channels.registry import channel_names
 from bot.core.clock import FixedClock
 from bot.core.messages import Incoming, Kind
 from storage import teams
-from bot.channels.registry import channel_names
 from storage.links import LinkCode, contact_identity, preferred_channel
 from storage.models import Identity, Invite, Membership, Person, WardAdmin
 from tests.factories import Harness, RecordingChannel, User

@@ -186,9 +186,9 @@ def test_person_rows_and_purge(db: Database) -> None:
 
 
 def test_bulk_address_resolution_matches_contact_identity(db: Database) -> None:
+    from bot.channels.registry import channel_names
     from scheduler.sender import OutboxItem, private_address, resolve
     from storage import people
-    from bot.channels.registry import channel_names
     from storage.links import contact_identity, set_preferred_channel
 
     def work(session: Session) -> list[int]:
