@@ -229,7 +229,9 @@ def _overlay(base: FaqEntry, fields: Mapping[str, object], where: str) -> FaqEnt
         title=_text(fields["title"], f"{where}.title") if "title" in fields else base.title,
         answer=_text(fields["answer"], f"{where}.answer") if "answer" in fields else base.answer,
         source=_text(fields["source"], f"{where}.source") if "source" in fields else base.source,
-        checked=_date(fields["checked"], f"{where}.checked") if "checked" in fields else base.checked,
+        checked=_date(fields["checked"], f"{where}.checked")
+        if "checked" in fields
+        else base.checked,
         examples=base.examples + _examples(fields.get("examples"), f"{where}.examples"),
     )
 
