@@ -1,9 +1,9 @@
-"""Typo-tolerant matcher from a resident's question to an FAQ topic key."""
+"""The FAQ matcher before issue 14 (BM25 over words and trigrams plus fuzzy matching): the baseline
+that benchmarks/faq_bench.py measures in the same run as today's matcher."""
 
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -210,7 +210,7 @@ class _Index:
         }
 
 
-class FaqMatcher:
+class LexicalMatcher:
     """Ranks FAQ topics with BM25 over words and character trigrams plus fuzzy matching."""
 
     def __init__(
@@ -222,13 +222,10 @@ class FaqMatcher:
         """Build the index from (key, text) phrasings."""
         self.tuning = tuning or Tuning()
         self._base = Normalizer(dictionary)
-        self._phrasings = list(phrasings)
-        self._lock = threading.Lock()
-        self._stale = False
-        self._built = _Index(self._phrasings, self._base)
+        self._built = _Index(list(phrasings), self._base)
 
     @classmethod
-    def from_dir(cls, path: Path, tuning: Tuning | None = None) -> FaqMatcher:
+    def from_dir(cls, path: Path, tuning: Tuning | None = None) -> LexicalMatcher:
         """Build a matcher from locales/faq: titles and examples of every language."""
         return cls.from_knowledge(
             load_knowledge(path), load_dictionary(path / DICTIONARY_FILE), tuning
@@ -240,7 +237,7 @@ class FaqMatcher:
         knowledge: Mapping[str, Mapping[str, FaqEntry]],
         dictionary: Dictionary,
         tuning: Tuning | None = None,
-    ) -> FaqMatcher:
+    ) -> LexicalMatcher:
         """Build a matcher from loaded topics (per language): their titles and examples."""
         phrasings: list[tuple[str, str]] = []
         for entries in knowledge.values():
@@ -249,46 +246,13 @@ class FaqMatcher:
                 phrasings.extend((entry.key, example) for example in entry.examples)
         return cls(phrasings, dictionary, tuning)
 
-    def copy(self) -> FaqMatcher:
-        """Return a matcher that shares this one's built index and learns phrasings of its own."""
-        twin = object.__new__(FaqMatcher)
-        twin.tuning, twin._base = self.tuning, self._base
-        twin._lock = threading.Lock()
-        with self._lock:
-            twin._phrasings = list(self._phrasings)
-            twin._built, twin._stale = self._built, self._stale
-        return twin
-
     def keys(self) -> list[str]:
         """Return the known topic keys, sorted."""
         return list(self._built.keys)
 
-    def add_phrasing(self, key: str, text: str) -> None:
-        """Attach a new phrasing to an existing topic; it is used from the next match on.
-
-        The index is rebuilt lazily, once, at the next match after any number of additions.
-        """
-        if key not in self._built.keys:
-            raise KeyError(key)
-        if not text.strip():
-            return
-        with self._lock:
-            self._phrasings.append((key, text))
-            self._stale = True
-
-    @property
-    def _index(self) -> _Index:
-        """Return the index, rebuilding it once after phrasings were added."""
-        if self._stale:
-            with self._lock:
-                if self._stale:
-                    self._built = _Index(self._phrasings, self._base)
-                    self._stale = False
-        return self._built
-
     def analyse(self, question: str) -> Analysis:
         """Normalise a question and compute its features against every candidate topic."""
-        index = self._index
+        index = self._built
         norm = index.normalizer.normalize(question)
         words = norm.content
         if not words:
@@ -370,13 +334,3 @@ class FaqMatcher:
             keys = tuple(key for key, value in ranked[:3] if value >= floor)
             return MatchResult("suggest", None, best, keys)
         return MatchResult("unknown", None, best, ())
-
-
-def match_as_json(matcher: FaqMatcher, question: str) -> dict[str, object]:
-    """Return a match as plain JSON data: key (or None), score rounded to 3, suggestions."""
-    result = matcher.match(question)
-    return {
-        "key": result.key,
-        "score": round(result.score, 3),
-        "suggestions": list(result.suggestions),
-    }

@@ -25,7 +25,6 @@ class HeldOut:
 
     label: str
     scores: Mapping[str, float]
-    coverage: float
 
 
 def out_of_fold(
@@ -58,7 +57,7 @@ def out_of_fold(
         for index in test:
             label, text = items[index]
             analysis = matcher.analyse(text)
-            held[index] = HeldOut(label, analysis.scores, analysis.coverage)
+            held[index] = HeldOut(label, analysis.scores)
     return [item for item in held if item is not None]
 
 
@@ -93,7 +92,7 @@ def evaluate(held: Sequence[HeldOut], tuning: Tuning) -> Outcome:
     off = [item for item in held if item.label == OFF_TOPIC]
     top1 = right = wrong = off_answered = off_unknown = 0
     for item in held:
-        decision, key, suggestions, _ = decide(item.scores, item.coverage, tuning)
+        decision, key, suggestions, _ = decide(item.scores, tuning)
         first = key or (suggestions[0] if suggestions else None)
         if item.label == OFF_TOPIC:
             off_answered += decision == "answer"

@@ -53,7 +53,7 @@ class ClassifierSettings:
     char_ngrams: tuple[int, int] = (2, 5)
     word_ngrams: tuple[int, int] = (1, 2)
     regularisation: float = 1.0
-    temperature: float = 0.35
+    temperature: float = 0.15
     support_weight: float = 0.3
     """Weight of the answers' own lines as training material (examples and titles weigh 1)."""
 
