@@ -94,10 +94,12 @@ class _Model:
         phrasings: Sequence[tuple[str, str]],
         off_topic: Sequence[str],
         support: Sequence[tuple[str, str]],
+        taught: Sequence[tuple[str, str]],
         base: Normalizer,
         settings: ClassifierSettings,
     ) -> None:
-        """Normalise every phrasing and train the classifier."""
+        """Normalise every phrasing and train the classifier (taught phrasings included)."""
+        phrasings = [*phrasings, *taught]
         texts = [text for _, text in phrasings] + list(off_topic)
         vocabulary, pairs = surface_vocabulary(texts, base.dictionary)
         self.normalizer = base.with_vocabulary(vocabulary, pairs)
@@ -118,12 +120,41 @@ class _Model:
             weights,
         )
         self.columns = {label: index for index, label in enumerate(self.classifier.labels)}
+        self.exact = _exact_table(
+            [
+                (key, " ".join(norm.content))
+                for (key, _), norm in zip(phrasings, norms, strict=False)
+            ]
+        )
+        self.taught = [
+            (key, frozenset(self.normalizer.normalize(text).content)) for key, text in taught
+        ]
         self.cues = [
             (self.normalizer.normalize(phrase).tokens, self.columns[key])
             for key, phrases in base.dictionary.cues.items()
             if key in self.columns
             for phrase in phrases
         ]
+
+
+def _exact_table(phrasings: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Map each normalised phrasing to its topic, leaving out phrasings two topics share."""
+    owners: dict[str, set[str]] = {}
+    for key, text in phrasings:
+        if text:
+            owners.setdefault(text, set()).add(key)
+    return {text: next(iter(keys)) for text, keys in owners.items() if len(keys) == 1}
+
+
+def _taught_key(taught: Sequence[tuple[str, frozenset[str]]], words: frozenset[str]) -> str | None:
+    """Return the topic of a taught phrasing that shares three quarters of its words both ways."""
+    if len(words) < 2:
+        return None
+    for key, phrase in taught:
+        shared = len(words & phrase)
+        if phrase and shared >= 0.75 * len(words) and shared >= 0.75 * len(phrase):
+            return key
+    return None
 
 
 def _holds(tokens: Sequence[str], words: Sequence[str]) -> bool:
@@ -162,6 +193,7 @@ class FaqMatcher:
         self._phrasings = list(phrasings)
         self._off_topic = tuple(off_topic)
         self._support = tuple(support)
+        self._taught: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._stale = False
         samples = language_samples or {}
@@ -208,15 +240,20 @@ class FaqMatcher:
         twin.tuning, twin._base, twin.languages = self.tuning, self._base, self.languages
         twin._lock = threading.Lock()
         with self._lock:
-            twin._phrasings, twin._off_topic = list(self._phrasings), self._off_topic
-            twin._support = self._support
+            twin._phrasings, twin._off_topic = self._phrasings, self._off_topic
+            twin._support, twin._taught = self._support, list(self._taught)
             twin._built, twin._stale = self._built, self._stale
         return twin
 
     def _train(self) -> _Model:
         """Train a model on the current phrasings."""
         return _Model(
-            self._phrasings, self._off_topic, self._support, self._base, self.tuning.classifier
+            self._phrasings,
+            self._off_topic,
+            self._support,
+            self._taught,
+            self._base,
+            self.tuning.classifier,
         )
 
     def keys(self) -> list[str]:
@@ -227,13 +264,15 @@ class FaqMatcher:
         """Attach a new phrasing to an existing topic; it is used from the next match on.
 
         The model is retrained lazily, once, at the next match after any number of additions.
+        A question that shares three quarters of its words with a taught phrasing (both ways)
+        is answered with its topic: leaders teach the bot on purpose.
         """
         if key not in self._built.keys:
             raise KeyError(key)
         if not text.strip():
             return
         with self._lock:
-            self._phrasings.append((key, text))
+            self._taught.append((key, text))
             self._stale = True
 
     @property
@@ -273,6 +312,12 @@ class FaqMatcher:
         """Decide whether to answer, suggest topics, or admit the question is unknown."""
         language = self.languages.guess(question[:2000])
         analysis = self.analyse(question)
+        model = self._model
+        known = model.exact.get(" ".join(analysis.norm.content)) or _taught_key(
+            model.taught, frozenset(analysis.norm.content)
+        )
+        if known is not None and analysis.scores:
+            return MatchResult("answer", known, 1.0, (), language)
         decision, key, suggestions, score = decide(analysis.scores, self.tuning)
         return MatchResult(decision, key, score, suggestions, language)
 
