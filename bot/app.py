@@ -43,7 +43,7 @@ def build_services(
         clock=clock or SystemClock(),
     )
     services.add(BotLinks(telegram_username=settings.channel("telegram").username))
-    services.add(build_faq_service())
+    services.add(build_faq_service(province=settings.province))
     return services
 
 

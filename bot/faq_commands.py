@@ -1,8 +1,12 @@
-"""`python -m bot faq ask "<question>" [--json]`: try the FAQ matcher from the files, no database needed."""
+"""`python -m bot faq ask "<question>" [--json]`: try the FAQ matcher from the files, no database needed.
+
+`python -m bot faq audit [--days N] [--json]`: list topics checked too long ago or citing no source.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -15,6 +19,7 @@ from sqlmodel import Session
 from bot.cli import command, print_json
 from bot.settings import Settings
 from domain.faq import match_as_json
+from domain.faq.audit import audit
 from domain.redact import redact
 from handlers.faq.service import FaqService
 from storage.db import make_engine
@@ -45,8 +50,10 @@ def load_stored_phrasings(service: FaqService, database_url: str) -> int:
 
 @command("faq")
 def faq_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Match one question and print the topic key, score and suggestions."""
-    service = FaqService()
+    """Match one question and print the topic key, score and suggestions (or run the audit)."""
+    if getattr(args, "faq_action", "ask") == "audit":
+        return faq_audit(args, settings)
+    service = FaqService(province=settings.province)
     if not args.no_db:
         load_stored_phrasings(service, settings.database_url)
     result = match_as_json(service.matcher, redact(args.question).text)
@@ -62,4 +69,33 @@ def faq_command(args: argparse.Namespace, settings: Settings) -> int:
         assert isinstance(suggestions, list)
         listed = ", ".join(str(s) for s in suggestions) or "-"
         sys.stdout.write(f"no confident answer ({result['score']}); suggestions: {listed}\n")
+    return 0
+
+
+def faq_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the topics whose `checked` date is too old and those citing no source; exit 0."""
+    max_age = args.days or settings.faq_max_age_days
+    today = dt.datetime.now(settings.timezone).date()
+    service = FaqService(province=settings.province)
+    findings = audit(service.knowledge, today=today, max_age_days=max_age)
+    if args.json:
+        print_json(
+            {
+                "province": settings.province,
+                "today": today.isoformat(),
+                "max_age_days": max_age,
+                "findings": [finding.as_json() for finding in findings],
+            }
+        )
+        return 0
+    if not findings:
+        sys.stdout.write(f"all topics checked within {max_age} days and citing a source\n")
+        return 0
+    for finding in findings:
+        what = (
+            f"checked {finding.checked.isoformat()} ({finding.age_days} days ago)"
+            if finding.problem == "stale"
+            else "source cites no web page or legal document"
+        )
+        sys.stdout.write(f"{finding.problem:<9} {finding.key} [{finding.language}] {what}\n")
     return 0

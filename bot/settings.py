@@ -14,6 +14,8 @@ from bot.core.channel import ChannelConfig, ChannelSpec
 
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_DATABASE_URL = "sqlite:///./data/bot.db"
+DEFAULT_PROVINCE = "da_nang"
+PROVINCE_PACKS = Path(__file__).resolve().parents[1] / "locales" / "faq" / "provinces"
 
 
 class SettingsError(ValueError):
@@ -42,6 +44,10 @@ class Settings:
     web_port: int = 8080
     report_cutoff_day: int = 1
     web_frame_ancestors: tuple[str, ...] = ()
+    province: str = DEFAULT_PROVINCE
+    """The FAQ province pack (locales/faq/provinces/<name>.yaml), or "none" for national topics."""
+    faq_max_age_days: int = 180
+    """FAQ topics checked longer ago than this are listed by `python -m bot faq audit`."""
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -176,6 +182,14 @@ def _parse_frame_ancestors(env: Mapping[str, str], name: str) -> tuple[str, ...]
     return tuple(sites)
 
 
+def _parse_province(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip().lower() or DEFAULT_PROVINCE
+    known = sorted(path.stem for path in PROVINCE_PACKS.glob("*.yaml"))
+    if raw != "none" and raw not in known:
+        raise SettingsError(name, f"'{raw}' is not one of: none, {', '.join(known)}")
+    return raw
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -205,4 +219,6 @@ def load_settings(
         web_port=_parse_port(env, "WEB_PORT", 8080),
         report_cutoff_day=_parse_cutoff_day(env, "BOT_REPORT_CUTOFF_DAY"),
         web_frame_ancestors=_parse_frame_ancestors(env, "WEB_FRAME_ANCESTORS"),
+        province=_parse_province(env, "BOT_PROVINCE"),
+        faq_max_age_days=_parse_positive_int(env, "BOT_FAQ_MAX_AGE_DAYS", 180),
     )

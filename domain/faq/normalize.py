@@ -37,6 +37,8 @@ class Dictionary:
     stopwords: frozenset[str]
     stop_marks: frozenset[str] = frozenset()
     max_phrase: int = 1
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per topic key, phrases that point to it when a resident describes a situation."""
 
     def is_stop(self, folded: str, mark: str | None) -> bool:
         """Tell whether a word is a stop word; accented words must match the accents too."""
@@ -112,7 +114,12 @@ def load_dictionary(path: Path) -> Dictionary:
     stop_marks = frozenset(accent_key(word) for word in stop_words if fold(word) != word)
     longest = max((len(key) for key in replacements), default=1)
     longest = max(longest, *(len(key.split()) for key in accented), 1)
-    return Dictionary(replacements, ambiguous, accented, stopwords, stop_marks, longest)
+    cues: dict[str, tuple[str, ...]] = {}
+    for key, phrases in _section(data, "cues").items():
+        if not isinstance(phrases, list) or not all(isinstance(item, str) for item in phrases):
+            raise ValueError(f"{path}: cues.{key} must be a list of phrases")
+        cues[str(key)] = tuple(nfc(item).strip() for item in phrases if item.strip())
+    return Dictionary(replacements, ambiguous, accented, stopwords, stop_marks, longest, cues)
 
 
 def surface_vocabulary(texts: Iterable[str], dictionary: Dictionary) -> tuple[set[str], set[str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from domain.faq import FaqEntry, FaqMatcher, MatchResult, load_knowledge
-from domain.faq.knowledge import DICTIONARY_FILE
+from domain.faq.knowledge import DEFAULT_PROVINCE, DICTIONARY_FILE, load_off_topic
 from domain.faq.normalize import load_dictionary
 from storage import faq_phrasing
 
@@ -24,12 +24,16 @@ Knowledge = dict[str, dict[str, FaqEntry]]
 
 
 @lru_cache(maxsize=4)
-def _shipped(directory: Path) -> tuple[FaqMatcher, Knowledge]:
+def _shipped(directory: Path, province: str) -> tuple[FaqMatcher, Knowledge]:
     """Build the matcher of the shipped files once per process (never changed afterwards)."""
     started = time.perf_counter()
-    knowledge = load_knowledge(directory)
-    matcher = FaqMatcher.from_knowledge(knowledge, load_dictionary(directory / DICTIONARY_FILE))
-    logger.info("FAQ matcher built in %.2f s", time.perf_counter() - started)
+    knowledge = load_knowledge(directory, province)
+    matcher = FaqMatcher.from_knowledge(
+        knowledge,
+        load_dictionary(directory / DICTIONARY_FILE),
+        off_topic=load_off_topic(directory),
+    )
+    logger.info("FAQ matcher (%s) built in %.2f s", province, time.perf_counter() - started)
     return matcher, knowledge
 
 
@@ -41,8 +45,9 @@ class FaqService:
     picked up at most every `SYNC_SECONDS` by `sync`.
     """
 
-    def __init__(self, directory: Path = FAQ_DIR) -> None:
-        self._shared, self.knowledge = _shipped(directory)
+    def __init__(self, directory: Path = FAQ_DIR, province: str = DEFAULT_PROVINCE) -> None:
+        self.province = province
+        self._shared, self.knowledge = _shipped(directory, province)
         self._own: FaqMatcher | None = None
         self._lock = threading.RLock()
         self._cache: OrderedDict[str, MatchResult] = OrderedDict()
@@ -69,6 +74,16 @@ class FaqService:
             if found is not None:
                 return found
         return None
+
+    def reply_locale(self, result: MatchResult, chat_locale: str) -> str:
+        """Return the language to answer in: the question's own when we have topics in it.
+
+        A question written in English gets the English answer in a Vietnamese chat, and the
+        other way round; an unclear question keeps the chat's language.
+        """
+        if result.language is not None and result.language in self.knowledge:
+            return result.language
+        return chat_locale
 
     def match(self, question: str) -> MatchResult:
         """Match a question, remembering recent results until the matcher changes."""
@@ -120,6 +135,6 @@ class FaqService:
         return added
 
 
-def build_faq_service(directory: Path = FAQ_DIR) -> FaqService:
-    """Create the FAQ service (the shipped matcher is built once per process)."""
-    return FaqService(directory)
+def build_faq_service(directory: Path = FAQ_DIR, province: str = DEFAULT_PROVINCE) -> FaqService:
+    """Create the FAQ service for a province (its shipped matcher is built once per process)."""
+    return FaqService(directory, province)

@@ -13,9 +13,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.faq.knowledge import load_knowledge
-from domain.faq.matcher import FaqMatcher, MatchResult, match_as_json
+from domain.faq import calibration
+from domain.faq.knowledge import load_knowledge, load_off_topic
+from domain.faq.matcher import (
+    FaqMatcher,
+    MatchResult,
+    Tuning,
+    knowledge_phrasings,
+    knowledge_support,
+    match_as_json,
+)
+from domain.faq.normalize import load_dictionary
 from domain.text import fold
+from handlers.faq.service import FaqService
 
 FAQ_DIR = Path(__file__).resolve().parents[2] / "locales" / "faq"
 EVAL_FILE = Path(__file__).with_name("eval_set.yaml")
@@ -183,7 +193,7 @@ def test_keys_and_json(matcher: FaqMatcher) -> None:
     keys = matcher.keys()
     assert len(keys) >= 27 and keys == sorted(keys)
     data = match_as_json(matcher, "quen mat khau vneid")
-    assert set(data) == {"key", "score", "suggestions"}
+    assert set(data) == {"key", "score", "suggestions", "language"}
     assert data["key"] == "vneid_password"
     assert isinstance(data["score"], float) and data["score"] == round(data["score"], 3)
     json.dumps(data)
@@ -243,3 +253,131 @@ def test_match_never_raises(matcher: FaqMatcher, text: str) -> None:
         assert result.key in known
     else:
         assert result.key is None
+
+
+# --- Issue 14: language, situations, diacritics, bad input, provinces, held-out thresholds -----
+
+SITUATIONS = [
+    (
+        "chiều qua có ông gọi điện xưng là công an quận, nói tôi dính tới một vụ án, bắt chuyển "
+        "hết tiền vô tài khoản tạm giữ để điều tra",
+        "scam",
+    ),
+    (
+        "con gái tôi nhận tin nhắn chúc mừng trúng một chiếc xe máy, nó bấm vào đường dẫn rồi "
+        "điền số thẻ ngân hàng",
+        "scam",
+    ),
+    (
+        "ba tui đang ngồi quán thì có người tới giật cái điện thoại, trong đó có app ngân hàng",
+        "lost_phone",
+    ),
+    (
+        "sáng nay đi chợ về không thấy điện thoại đâu, sợ người ta vô tài khoản định danh",
+        "lost_phone",
+    ),
+    (
+        "a man phoned me saying he was a police officer and told me to install an app from a link",
+        "scam",
+    ),
+    ("my phone was snatched on the street and my banking app is on it", "lost_phone"),
+]
+
+
+@pytest.mark.parametrize(("question", "key"), SITUATIONS)
+def test_situations_land_on_the_safety_answer(matcher: FaqMatcher, question: str, key: str) -> None:
+    """A resident describing a scam call, a prize link or a lost phone gets the safety answer."""
+    examples = {
+        fold(text)
+        for entries in load_knowledge(FAQ_DIR).values()
+        for entry in entries.values()
+        for text in entry.examples
+    }
+    assert fold(question) not in examples
+    result = matcher.match(question)
+    assert (result.decision, result.key) == ("answer", key), result
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How do I lock my VNeID account after losing my phone?", "en"),
+        ("where do I pay the water bill", "en"),
+        ("quen mat khau vneid", "vi"),
+        ("làm căn cước ở đâu", "vi"),
+        ("ko nhan dc otp", "vi"),
+        ("vneid", None),
+        ("123456", None),
+    ],
+)
+def test_the_question_language_is_detected(
+    matcher: FaqMatcher, question: str, language: str | None
+) -> None:
+    """The match says which language the question is in (None when it cannot tell)."""
+    assert matcher.match(question).language == language
+
+
+def test_answers_follow_the_question_language() -> None:
+    """An English question gets English in a Vietnamese chat, and the other way round."""
+    service = FaqService()
+    english = service.match("I forgot my VNeID password")
+    assert service.reply_locale(english, "vi") == "en"
+    vietnamese = service.match("quên mật khẩu vneid rồi")
+    assert service.reply_locale(vietnamese, "en") == "vi"
+    unclear = service.match("vneid")
+    assert service.reply_locale(unclear, "en") == "en"
+
+
+def test_diacritics_do_at_least_as_well_as_their_absence(
+    eval_items: list[dict[str, Any]], matcher: FaqMatcher
+) -> None:
+    """Questions written with full diacritics rank the right topic at least as often as folded."""
+    accented = [item for item in eval_items if item["key"] and fold(item["q"]) != item["q"].lower()]
+    with_marks = sum(top_key(matcher.match(item["q"])) == item["key"] for item in accented)
+    folded = sum(top_key(matcher.match(fold(item["q"]))) == item["key"] for item in accented)
+    assert with_marks >= folded
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "a",
+        "?",
+        "😀🙏🏽👨‍👩‍👧",
+        "0905123456",
+        "079123456789",
+        "mật khẩu مرحبا 密码 пароль",
+        "\u200b\u202e\ufeff",
+        "x" * 4000,
+        "quên mật khẩu vneid " * 200,
+    ],
+)
+def test_bad_input_never_crashes(matcher: FaqMatcher, question: str) -> None:
+    """One character, emoji, digits, mixed scripts, control characters and 4,000 characters."""
+    result = matcher.match(question)
+    assert result.decision in {"answer", "suggest", "unknown"}
+    if not any(ch.isalpha() and ch.isascii() for ch in question) or question.startswith("x"):
+        assert result.decision != "answer", result
+
+
+def test_no_province_still_knows_every_topic() -> None:
+    """With BOT_PROVINCE=none the same topics exist; the hotline question finds the national one."""
+    plain = FaqMatcher.from_dir(FAQ_DIR, province="none")
+    assert plain.keys() == FaqMatcher.from_dir(FAQ_DIR).keys()
+    assert top_key(plain.match("so dien thoai tong dai hoi thu tuc hanh chinh")) == "hotline_1022"
+
+
+@pytest.mark.slow
+def test_shipped_thresholds_hold_on_held_out_examples() -> None:
+    """On 5-fold held-out examples, the shipped thresholds give at most 1 % wrong answers."""
+    knowledge = load_knowledge(FAQ_DIR)
+    held = calibration.out_of_fold(
+        knowledge_phrasings(knowledge),
+        load_off_topic(FAQ_DIR),
+        load_dictionary(FAQ_DIR / "dictionary.yaml"),
+        support=knowledge_support(knowledge),
+    )
+    outcome = calibration.evaluate(held, Tuning())
+    assert outcome.answered_wrong <= 0.01, outcome
+    assert outcome.off_topic_answered <= 0.01, outcome
+    assert outcome.top1 >= 0.88, outcome

@@ -86,3 +86,27 @@ def test_python_dash_m_bot(tmp_path: Path) -> None:
     )
     assert json.loads(done.stdout)["key"] == "vneid_install"
     assert not (tmp_path / "none.db").exists()
+
+
+def test_audit_lists_stale_and_unsourced_topics(
+    no_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_FAQ_MAX_AGE_DAYS", "100000")
+    assert main(["faq", "audit", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["max_age_days"] == 100000 and data["province"] == "da_nang"
+    assert {f["problem"] for f in data["findings"]} <= {"no_source"}
+    assert main(["faq", "audit", "--days", "1", "--json"]) == 0
+    stale = json.loads(capsys.readouterr().out)["findings"]
+    assert any(f["problem"] == "stale" and f["age_days"] > 1 for f in stale)
+    assert main(["faq", "audit", "--days", "1"]) == 0
+    assert "stale" in capsys.readouterr().out
+
+
+def test_ask_follows_the_province_setting(
+    no_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_PROVINCE", "none")
+    assert main(["faq", "ask", "I forgot my VNeID password", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["key"] == "vneid_password" and result["language"] == "en"
