@@ -77,6 +77,7 @@ def answer(ctx: Context, question: str) -> Outcome:
     text = redaction.text.strip()
     service = faq_service(ctx)
     result = service.match(text)
+    ctx.locale = service.reply_locale(result, ctx.locale)  # English question: English answer
     if result.decision == "answer" and result.key and service.entry(result.key, ctx.locale):
         return Outcome([answer_reply(ctx, service, result.key)])
     question_id = questions.add_question(

@@ -44,7 +44,7 @@ async def test_confident_answer_without_diacritics(harness: Harness, app: App) -
 async def test_answer_comes_in_the_residents_language(harness: Harness, app: App) -> None:
     lan = harness.user("r1")
     await lan.press("lang:en")
-    await lan.say("quên mật khẩu VNeID")
+    await lan.say("I forgot my VNeID password")
     entry = faq(app).entry("vneid_password", "en")
     assert entry is not None
     assert lan.text().startswith(entry.title)
@@ -157,3 +157,14 @@ async def test_stale_and_forged_faq_buttons_are_refused_politely(
     for payload in ("faq:t:nope", "faq:p:x", "faq:s:1:nope", "faq:zzz", "faq:p:²"):
         await lan.press(payload)
         assert lan.text() == vi(app, "error.stale_button"), payload
+
+
+async def test_the_answer_follows_the_language_of_the_question(harness: Harness, app: App) -> None:
+    tom = harness.user("r-en")
+    await tom.say("Where can I download the official VNeID app?")
+    assert tom.text().startswith(title(app, "vneid_install", "en"))
+    await tom.say("/lang")
+    await tom.press("lang:en")
+    await tom.say("Tải ứng dụng VNeID chính thức ở đâu vậy?")
+    assert tom.text().startswith(title(app, "vneid_install", "vi"))
+    assert "Nguồn:" in tom.text()
