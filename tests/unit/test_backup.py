@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-import bot.backup_commands as backup_commands
+import bot.cli.backup as backup_commands
 from bot.app import build_app
 from bot.cli import main
 from bot.settings import Settings

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from bot.cli import command, say
+from bot.cli.base import Subcommand, say
 from bot.settings import Settings
 from storage.db import normalise_url
 
@@ -175,7 +175,11 @@ def default_output(url: URL) -> Path:
     return Path("data") / "backups" / f"tcns-{stamp}.{suffix}"
 
 
-@command("backup")
+def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
+    """Describe the arguments of backup."""
+    parser.add_argument("-o", "--output", default="", help="file (default: data/backups/...)")
+
+
 def backup_command(args: argparse.Namespace, settings: Settings) -> int:
     """Save the database to a file: SQLite online backup, or pg_dump's custom format."""
     url = database_url(settings)
@@ -196,7 +200,12 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-@command("restore")
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    """Describe the arguments of restore."""
+    parser.add_argument("file", help="a file written by: python -m bot backup")
+    parser.add_argument("--force", action="store_true", help="replace a database holding data")
+
+
 def restore_command(args: argparse.Namespace, settings: Settings) -> int:
     """Put a backup back into the configured SQLite database (PostgreSQL: print the steps)."""
     url = database_url(settings)
@@ -213,3 +222,14 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
     logger.info("Restored %s into %s", backup, target)
     say(f"Restored {backup} into {target}")
     return 0
+
+
+BACKUP = Subcommand(
+    "backup",
+    "save the database to a file (SQLite copy or pg_dump)",
+    add_backup_arguments,
+    backup_command,
+)
+RESTORE = Subcommand(
+    "restore", "put a backup back into the SQLite database", add_restore_arguments, restore_command
+)

@@ -1,4 +1,4 @@
-"""CLI subcommands `report` (monthly report file) and `demo` (a demo ward with months of data)."""
+"""`python -m bot report --team ID | --ward ID | --city`: the monthly report as a file."""
 
 from __future__ import annotations
 
@@ -6,18 +6,28 @@ import argparse
 from pathlib import Path
 
 from bot.app import build_app
-from bot.cli import command, say
-from bot.settings import Settings
+from bot.cli.base import Subcommand, say
+from bot.settings import SUPPORTED_LOCALES, Settings
 from domain.periods import PeriodError, month_containing, parse_month
 from handlers.leaders.report_xlsx import report_csv, report_xlsx
-from storage.demo import create_demo
 from storage.month_report import ScopeKind, month_report
 
 OUTPUT_DIR = Path("data") / "reports"
 
 
-@command("report")
-def report_command(args: argparse.Namespace, settings: Settings) -> int:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Describe the arguments."""
+    scope = parser.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--team", type=int, help="one team, by id (see: team list)")
+    scope.add_argument("--ward", type=int, help="one ward: a line per team")
+    scope.add_argument("--city", action="store_true", help="the whole city: a line per ward")
+    parser.add_argument("--month", default="", help="YYYY-MM (default: the current month)")
+    parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    parser.add_argument("--lang", choices=list(SUPPORTED_LOCALES), default="")
+    parser.add_argument("-o", "--output", default="", help="file (default: data/reports/...)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Write the monthly report of a team, a ward or the city to a file."""
     app = build_app(settings)
     try:
@@ -56,30 +66,4 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         app.close()
 
 
-@command("demo")
-def demo_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Create the demo ward (its first team is the console leader's 'Tổ Demo')."""
-    from bot.commands import DEMO_TEAM, DEMO_WARD
-
-    app = build_app(settings)
-    try:
-        now = app.services.clock.now()
-        summary = app.db.run_sync(
-            lambda s: create_demo(
-                s, now=now, tz=settings.timezone, ward_name=DEMO_WARD, team_name=DEMO_TEAM,
-                seed=args.seed, extra_teams=max(0, args.teams - 1),
-                cutoff=settings.report_cutoff_day,
-            )
-        )  # fmt: skip
-        if not summary.created:
-            say(f"The demo ward already has data (teams {list(summary.team_ids)}).")
-        else:
-            say(
-                f"Created {summary.people} volunteers and {summary.sessions} sessions in "
-                f"{len(summary.team_ids)} teams of {DEMO_WARD} (ward {summary.ward_id})."
-            )
-        say("Try: python -m bot chat --as leader, then /digest, /report and /hours")
-        say(f"Or: python -m bot report --ward {summary.ward_id}")
-        return 0
-    finally:
-        app.close()
+COMMAND = Subcommand("report", "write a monthly report file (XLSX or CSV)", add_arguments, run)

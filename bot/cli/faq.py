@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.cli import command, print_json
+from bot.cli.base import Subcommand, print_json
 from bot.settings import Settings
 from domain.faq import match_as_json
 from domain.faq.audit import audit
@@ -48,8 +48,19 @@ def load_stored_phrasings(service: FaqService, database_url: str) -> int:
         return 0
 
 
-@command("faq")
-def faq_command(args: argparse.Namespace, settings: Settings) -> int:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Describe the arguments."""
+    actions = parser.add_subparsers(dest="faq_action", required=True)
+    ask = actions.add_parser("ask", help="match one question to a topic")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--no-db", action="store_true", help="ignore phrasings stored in the DB")
+    audit = actions.add_parser("audit", help="list topics checked too long ago or citing no source")
+    audit.add_argument("--days", type=int, default=0, help="maximum age (BOT_FAQ_MAX_AGE_DAYS)")
+    audit.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Match one question and print the topic key, score and suggestions (or run the audit)."""
     if getattr(args, "faq_action", "ask") == "audit":
         return faq_audit(args, settings)
@@ -99,3 +110,8 @@ def faq_audit(args: argparse.Namespace, settings: Settings) -> int:
         )
         sys.stdout.write(f"{finding.problem:<9} {finding.key} [{finding.language}] {what}\n")
     return 0
+
+
+COMMAND = Subcommand(
+    "faq", "try the residents' FAQ matcher, or audit its sources", add_arguments, run
+)
