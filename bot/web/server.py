@@ -1,4 +1,5 @@
-"""The aiohttp server: routes for webhooks, web chat, /healthz and /metrics, with a clean shutdown."""
+"""The aiohttp server: routes for webhooks, web chat, file links, /healthz and /metrics, with a
+clean shutdown."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import text
 
 from bot.app import App
+from bot.web.files import FileRoute
 from bot.web.metrics import CONTENT_TYPE, Metrics
 from bot.web.tasks import BackgroundTasks
 from bot.web.webchat_api import SECURITY_HEADERS, WebChatApi
@@ -66,6 +68,10 @@ class WebServer:
     def add_webhook(self, path: str, endpoint: WebhookEndpoint) -> None:
         """Serve a platform webhook at path."""
         self.web.router.add_post(path, endpoint.handle)
+
+    def add_files(self, route: FileRoute) -> None:
+        """Serve stored files at /files/{token}."""
+        route.add_routes(self.web)
 
     def add_webchat(self, api: WebChatApi) -> None:
         """Serve the web chat page and its API."""
