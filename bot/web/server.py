@@ -4,6 +4,7 @@ clean shutdown."""
 from __future__ import annotations
 
 import logging
+import re
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -20,15 +21,23 @@ logger = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
+SECRET_PATHS = re.compile(r"^(/files/|/web/api/file/)[^/]*")
+
+
+def loggable_path(path: str) -> str:
+    """Return a request path fit for the log: a file link's token is a credential, so it goes."""
+    return SECRET_PATHS.sub(r"\1<token>", path)
+
+
 class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Access log without query strings (the web chat's browser id travels in one)."""
+    """Access log without query strings (the web chat's browser id travels in one) and without
+    the tokens of file links."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         """Log method, path, status and duration; failures at INFO, the rest at DEBUG."""
         level = logging.INFO if response.status >= 400 else logging.DEBUG
-        self.logger.log(
-            level, "%s %s %s %.3fs", request.method, request.path, response.status, time
-        )
+        path = loggable_path(request.path)
+        self.logger.log(level, "%s %s %s %.3fs", request.method, path, response.status, time)
 
     @property
     def enabled(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -212,8 +213,12 @@ async def test_digest_chart_goes_out_with_send_photo_by_url(
 
 
 async def test_expired_unknown_and_malformed_links_all_get_the_same_404(
-    bot: tuple[Runtime, Team], clock: FixedClock, http: aiohttp.ClientSession
+    bot: tuple[Runtime, Team],
+    clock: FixedClock,
+    http: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     runtime, _team = bot
     assert runtime.files is not None and runtime.server is not None
     name = "Báo cáo tháng 3 – Tổ 12.xlsx"
@@ -236,6 +241,8 @@ async def test_expired_unknown_and_malformed_links_all_get_the_same_404(
         status, headers, body = await fetch(http, url)
         answers.add((status, body, headers.get("Cache-Control")))
     assert answers == {(404, b"Not found", "private, no-store")}
+    assert link.token not in caplog.text, "a link's token is a credential: never logged"
+    assert "GET /files/<token> 404" in caplog.text
 
 
 async def test_without_public_address_there_is_no_server_and_the_message_names_the_setting(
