@@ -2,6 +2,8 @@
 starts polling or serves webhooks, and runs the web server when it is needed.
 
 The web server (bot.web.server) only serves what it is given; the channels only translate.
+The file store (links to generated files) and the inbox (updates stored before they are
+processed) are built here and handed to the channels in their ChannelEnv.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass, field
 from bot.app import App
 from bot.channels.registry import platform_channels
 from bot.core.channel import Channel, ChannelEnv, ChannelSpec, Sleep
+from bot.core.files import FileStore
 from bot.core.links import BotLinks
 from bot.settings import Settings, SettingsError
+from bot.web.files import FileRoute
 from bot.web.inbox import WebhookInbox
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer
@@ -70,16 +74,21 @@ class Runtime:
     channels: dict[str, Channel] = field(default_factory=dict)
     web: WebChannel | None = None
     inbox: WebhookInbox | None = None
+    files: FileStore | None = None
 
     @property
     def serves_web(self) -> bool:
-        """Tell whether the web server runs: webhook mode, or no platform token at all."""
-        return self.options.webhook or not self.core.settings.configured_channels()
+        """Tell whether the web server runs: webhook mode, no platform token at all (the web
+        chat alone), or a public address (file links must work in polling mode too)."""
+        settings = self.core.settings
+        return (
+            self.options.webhook or not settings.configured_channels() or bool(settings.public_url)
+        )
 
     @property
     def public_web_url(self) -> str:
         """Return the bot's public address, when one is configured."""
-        return self.core.settings.webhook_base_url
+        return self.core.settings.public_url
 
     def _build(self, spec: ChannelSpec) -> Channel:
         settings = self.core.settings
@@ -92,21 +101,32 @@ class Runtime:
             sleep=self.options.sleep,
             poll_timeout=self.options.poll_timeout(spec.name),
             public_url=self.public_web_url,
+            files=self.files,
+            inbox=self.inbox,
         )
         return spec.build(env)
 
     async def start(self) -> None:
         """Build and start every configured channel (and the server when it is needed)."""
-        settings = self.core.settings
+        settings, clock = self.core.settings, self.core.services.clock
         check_options(settings, self.options)
+        self.files = FileStore(
+            self.core.db,
+            clock,
+            public_base_url=self.public_web_url,
+            ttl_days=settings.file_link_days,
+        )
+        self.inbox = WebhookInbox(self.core.db, clock)
+        if self.public_web_url.startswith("http://"):
+            logger.warning("The public address is not https://: platforms may refuse its links")
         for spec in platform_channels():
             if settings.channel(spec.name).token:
                 self.channels[spec.name] = self._build(spec)
         if self.serves_web:
             await self._start_server()
-        else:
+        if not self.options.webhook:
             for channel in self.channels.values():
-                await channel.start_polling()
+                await channel.start_polling()  # a polling channel replays its own inbox items
 
     async def _start_server(self) -> None:
         settings, dispatcher = self.core.settings, self.core.dispatcher
@@ -114,7 +134,9 @@ class Runtime:
         server = WebServer(
             self.core, metrics=self.metrics, tasks=self.tasks, host=settings.web_host, port=port
         )
-        self.web = WebChannel(dispatcher)
+        assert self.files is not None and self.inbox is not None
+        server.add_files(FileRoute(self.files))
+        self.web = WebChannel(dispatcher, self.files)
         server.add_webchat(
             WebChatApi(
                 channel=self.web,
@@ -124,7 +146,6 @@ class Runtime:
                 limiter=self.options.limiter,
             )
         )
-        self.inbox = WebhookInbox(self.core.db, self.core.services.clock)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by every platform's webhook
         processors: dict[str, Process] = {}
         if self.options.webhook:
@@ -165,15 +186,16 @@ class Runtime:
         )
 
     async def stop(self) -> None:
-        """Stop the server (waiting for updates in progress), then the channels."""
+        """Stop the server and the channels (both wait for updates in progress), then forget
+        the applied updates in the inbox."""
         if self.server is not None:
             await self.server.stop()
             self.server = None
+        channels, self.channels = self.channels, {}
+        for channel in channels.values():
+            await channel.stop()
         if self.inbox is not None:
             try:
                 await self.inbox.flush()
             except Exception:
                 logger.warning("Could not clear applied updates from the inbox", exc_info=True)
-        channels, self.channels = self.channels, {}
-        for channel in channels.values():
-            await channel.stop()

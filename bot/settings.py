@@ -40,6 +40,10 @@ class Settings:
     conversation_ttl_hours: int = 24
     question_retention_days: int = 90
     webhook_base_url: str = ""
+    public_base_url: str = ""
+    """PUBLIC_BASE_URL: the address people and platforms reach the bot's web server at."""
+    file_link_days: int = 7
+    """How long a link to a generated file (report, chart) keeps working."""
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     report_cutoff_day: int = 1
@@ -64,6 +68,11 @@ class Settings:
     def configured_channels(self) -> list[str]:
         """Return the platform channels that have a token, in registry order."""
         return [spec.name for spec in platform_channels() if self.channel(spec.name).token]
+
+    @property
+    def public_url(self) -> str:
+        """Return the bot's public address: PUBLIC_BASE_URL, else WEBHOOK_BASE_URL, else ''."""
+        return self.public_base_url or self.webhook_base_url
 
     def with_channel(self, name: str, **changes: str) -> Settings:
         """Return a copy with some of one channel's settings changed (tests, the CLI)."""
@@ -215,6 +224,8 @@ def load_settings(
         conversation_ttl_hours=_parse_positive_int(env, "BOT_CONVERSATION_TTL_HOURS", 24),
         question_retention_days=_parse_positive_int(env, "BOT_QUESTION_RETENTION_DAYS", 90),
         webhook_base_url=_parse_http_url(env, "WEBHOOK_BASE_URL", ""),
+        public_base_url=_parse_http_url(env, "PUBLIC_BASE_URL", ""),
+        file_link_days=_parse_positive_int(env, "BOT_FILE_LINK_DAYS", 7),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_parse_port(env, "WEB_PORT", 8080),
         report_cutoff_day=_parse_cutoff_day(env, "BOT_REPORT_CUTOFF_DAY"),

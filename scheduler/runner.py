@@ -28,7 +28,7 @@ from scheduler.config import SchedulerConfig
 from scheduler.pacing import Pacer
 from scheduler.planner import Planner, PlanStats
 from scheduler.sender import DispatcherTransport, OutboxSender, SendStats, Transport
-from storage import outbox
+from storage import files, outbox
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -179,12 +179,25 @@ class SchedulerService:
             logger.exception("Handoff escalation sweep failed")
 
     async def _cleanup(self) -> None:
-        cutoff = self.services.clock.now() - timedelta(days=self.config.keep_sent_days)
+        await self.cleanup()
+
+    async def cleanup(self, now: datetime | None = None) -> dict[str, int]:
+        """The daily cleanup: old sent outbox rows and expired files (their links stop working
+        at expiry anyway); return how many of each went (-1 when that part failed)."""
+        moment = now or self.services.clock.now()
+        cutoff = moment - timedelta(days=self.config.keep_sent_days)
+        removed = {"outbox": -1, "files": -1}
         try:
-            removed = await self.db.run(lambda s: outbox.purge_sent(s, before=cutoff))
-            logger.info("Removed %d old sent outbox rows", removed)
+            removed["outbox"] = await self.db.run(lambda s: outbox.purge_sent(s, before=cutoff))
+            logger.info("Removed %d old sent outbox rows", removed["outbox"])
         except Exception:
             logger.exception("Outbox cleanup failed")
+        try:
+            removed["files"] = await self.db.run(lambda s: files.purge_expired(s, now=moment))
+            logger.info("Removed %d expired files", removed["files"])
+        except Exception:
+            logger.exception("File cleanup failed")
+        return removed
 
     async def run_due(self, now: datetime | None = None) -> TickReport:
         """Run one sweep at `now` (the injected clock by default): lease, recover, plan, send."""

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 import storage.faq_phrasing
+import storage.files
 import storage.handoff
 import storage.inbox
 import storage.links

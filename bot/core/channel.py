@@ -18,6 +18,7 @@ from bot.core.messages import Delivery, Incoming
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
+    from bot.core.files import FileStore
     from bot.core.i18n import Translations
     from bot.core.links import BotLinks
 
@@ -65,6 +66,24 @@ class Channel(Protocol):
         """Stop polling, finish the updates in progress and release connections."""
 
 
+class Inbox(Protocol):
+    """Durable acceptance of raw updates (bot.web.inbox.WebhookInbox): stored before they are
+    processed, forgotten once applied, replayed at start when a process died in between."""
+
+    async def accept(self, channel: str, body: dict[str, Any]) -> int:
+        """Store an update; return its inbox id (raises when the database is unavailable)."""
+
+    async def applied(self, item_id: int) -> None:
+        """Note that an update has been applied."""
+
+    async def replay(
+        self,
+        processors: dict[str, Callable[[dict[str, Any], float], Awaitable[object]]],
+        received: float,
+    ) -> int:
+        """Apply the updates stored by a process that died before applying them."""
+
+
 @dataclass
 class ChannelEnv:
     """What a channel factory gets from the running bot."""
@@ -77,6 +96,10 @@ class ChannelEnv:
     sleep: Sleep
     poll_timeout: float = 30
     public_url: str = ""
+    files: FileStore | None = None
+    """Where files the platform cannot upload are kept for download by link."""
+    inbox: Inbox | None = None
+    """Where polled updates are stored before they are processed."""
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
-"""The aiohttp server: routes for webhooks, web chat, /healthz and /metrics, with a clean shutdown."""
+"""The aiohttp server: routes for webhooks, web chat, file links, /healthz and /metrics, with a
+clean shutdown."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import text
 
 from bot.app import App
+from bot.web.files import FileRoute
 from bot.web.metrics import CONTENT_TYPE, Metrics
 from bot.web.tasks import BackgroundTasks
 from bot.web.webchat_api import SECURITY_HEADERS, WebChatApi
@@ -18,15 +21,23 @@ logger = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
+SECRET_PATHS = re.compile(r"^(/files/|/web/api/file/)[^/]*")
+
+
+def loggable_path(path: str) -> str:
+    """Return a request path fit for the log: a file link's token is a credential, so it goes."""
+    return SECRET_PATHS.sub(r"\1<token>", path)
+
+
 class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Access log without query strings (the web chat's browser id travels in one)."""
+    """Access log without query strings (the web chat's browser id travels in one) and without
+    the tokens of file links."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         """Log method, path, status and duration; failures at INFO, the rest at DEBUG."""
         level = logging.INFO if response.status >= 400 else logging.DEBUG
-        self.logger.log(
-            level, "%s %s %s %.3fs", request.method, request.path, response.status, time
-        )
+        path = loggable_path(request.path)
+        self.logger.log(level, "%s %s %s %.3fs", request.method, path, response.status, time)
 
     @property
     def enabled(self) -> bool:
@@ -66,6 +77,10 @@ class WebServer:
     def add_webhook(self, path: str, endpoint: WebhookEndpoint) -> None:
         """Serve a platform webhook at path."""
         self.web.router.add_post(path, endpoint.handle)
+
+    def add_files(self, route: FileRoute) -> None:
+        """Serve stored files at /files/{token}."""
+        route.add_routes(self.web)
 
     def add_webchat(self, api: WebChatApi) -> None:
         """Serve the web chat page and its API."""

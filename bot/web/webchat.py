@@ -1,9 +1,9 @@
-"""The web chat channel: replies kept for a browser's poll, a rate limiter and a small file store."""
+"""The web chat channel: replies kept for a browser's poll and a rate limiter; files it hands out
+are kept in the bot's durable file store (bot.core.files), so any worker serves them."""
 
 from __future__ import annotations
 
 import re
-import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.channel import ChannelCaps
 from bot.core.dispatcher import Dispatcher
+from bot.core.files import FileStore
 from bot.core.messages import Delivery
 from storage import web_pending
 
@@ -60,40 +61,6 @@ class RateLimiter:
         return True
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """A document or picture kept in memory for its browser to download."""
-
-    browser_id: str
-    filename: str
-    content: bytes
-    kind: str
-
-
-class FileStore:
-    """The latest files sent to web users, bounded by count and total size."""
-
-    def __init__(self, *, max_files: int = 64, max_bytes: int = 32 * 1024 * 1024) -> None:
-        self.max_files = max_files
-        self.max_bytes = max_bytes
-        self._files: OrderedDict[str, StoredFile] = OrderedDict()
-
-    def add(self, stored: StoredFile) -> str:
-        """Keep a file and return its unguessable token."""
-        token = secrets.token_urlsafe(18)
-        self._files[token] = stored
-        while len(self._files) > self.max_files or (
-            len(self._files) > 1
-            and sum(len(f.content) for f in self._files.values()) > self.max_bytes
-        ):
-            self._files.popitem(last=False)
-        return token
-
-    def get(self, token: str) -> StoredFile | None:
-        """Return a kept file, if it was not evicted."""
-        return self._files.get(token)
-
-
 @dataclass
 class _Answer:
     """The replies to one browser's request, collected while the dispatcher handles it."""
@@ -113,11 +80,11 @@ class WebChannel:
     the browser's next poll, whichever worker serves it.
     """
 
-    def __init__(self, dispatcher: Dispatcher) -> None:
+    def __init__(self, dispatcher: Dispatcher, files: FileStore) -> None:
         self.db = dispatcher.db
         self.clock = dispatcher.services.clock
         self.settings = dispatcher.services.settings
-        self.files = FileStore()
+        self.files = files
         dispatcher.register_channel(CHANNEL, CAPS, self)
 
     @contextmanager
@@ -137,7 +104,7 @@ class WebChannel:
         if own is not None and own.browser_id == browser_id:
             own.deliveries.append(delivery)
             return
-        reply, now = self.render(delivery), self.clock.now()
+        reply, now = await self.render(delivery), self.clock.now()
         await self.db.run_short(
             lambda s: web_pending.put(s, browser_id=browser_id, reply=reply, now=now)
         )
@@ -149,15 +116,14 @@ class WebChannel:
             lambda s: web_pending.take(s, browser_id=browser_id, now=now)
         )
 
-    def render(self, delivery: Delivery) -> dict[str, Any]:
+    async def render(self, delivery: Delivery) -> dict[str, Any]:
         """Return the JSON shape of a reply: text, rows of buttons and downloadable files."""
         reply = delivery.reply
         files: list[dict[str, str]] = []
-        browser = delivery.address.chat_id
         for kind, item in (("document", reply.document), ("image", reply.image)):
             if item is None:
                 continue
-            token = self.files.add(StoredFile(browser, item.filename, item.content, kind))
+            token = (await self.files.save(item.content, item.filename)).token
             files.append(
                 {
                     "kind": kind,

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Incoming, Kind
 from bot.settings import SUPPORTED_LOCALES
+from bot.web.files import FileRoute
 from bot.web.metrics import Feed
 from bot.web.webchat import CHANNEL, RateLimiter, WebChannel, valid_browser_id
 
@@ -62,6 +63,7 @@ class WebChatApi:
         self.page_headers = {"Content-Security-Policy": page_policy(settings.web_frame_ancestors)}
         self.timezone = settings.timezone.key
         self.widget_script = _widget_script(translations)
+        self.files = FileRoute(channel.files)
 
     def add_routes(self, app: web.Application) -> None:
         """Register the page, the static files and the JSON API."""
@@ -73,7 +75,7 @@ class WebChatApi:
         app.router.add_get("/web/api/strings", self.strings)
         app.router.add_post("/web/api/message", self.message)
         app.router.add_get("/web/api/poll", self.poll)
-        app.router.add_get("/web/api/file/{token}", self.file)
+        app.router.add_get("/web/api/file/{token}", self.files.handle)
 
     def _lang(self, value: object) -> str:
         return value if value in SUPPORTED_LOCALES else self.default_locale
@@ -126,7 +128,7 @@ class WebChatApi:
             return self._error(429, lang, "web.rate_limited", **{"Retry-After": window})
         with self.channel.answering(browser_id) as own:
             await self.feed(incoming, received)
-        answer: dict[str, Any] = {"replies": [self.channel.render(d) for d in own]}
+        answer: dict[str, Any] = {"replies": [await self.channel.render(d) for d in own]}
         chosen = incoming.payload.partition(":")[2] if incoming.payload.startswith("lang:") else ""
         if own and chosen in SUPPORTED_LOCALES and own[-1].locale == chosen:
             answer["lang"] = chosen  # the in-chat language buttons switch the page too
@@ -138,22 +140,6 @@ class WebChatApi:
         if not valid_browser_id(browser_id):
             return self._error(400, self._lang(request.query.get("lang")), "web.bad_request")
         return web.json_response({"replies": await self.channel.take_waiting(browser_id)})
-
-    async def file(self, request: web.Request) -> web.StreamResponse:
-        """Send a document or picture the bot sent to a web user."""
-        stored = self.channel.files.get(request.match_info["token"])
-        if stored is None:
-            raise web.HTTPNotFound()
-        disposition = "inline" if stored.kind == "image" else "attachment"
-        safe_name = "".join(c for c in stored.filename if c.isalnum() or c in "._- ") or "file"
-        content_type = "image/png" if stored.kind == "image" else "application/octet-stream"
-        return web.Response(
-            body=stored.content,
-            content_type=content_type,
-            headers={
-                "Content-Disposition": f'{disposition}; filename="{safe_name}"',
-            },
-        )
 
 
 def _web_texts(translations: Translations, lang: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from bot.core.messages import Document, Image, Reply
 from domain.funding import DA_NANG_2026, FundingRule
 from domain.periods import Week
 from handlers.leaders.digest_view import digest_caption, digest_chart, digest_text
+from handlers.leaders.digest_view import hours_text as duration_text
 from handlers.leaders.hours_view import hours_text, hours_xlsx
 from handlers.leaders.report_xlsx import report_csv, report_xlsx
 from handlers.leaders.scope import current_month, parse_args, scope_for, team_for
@@ -61,12 +62,21 @@ def report(ctx: Context) -> Outcome:
     month = args.month or current_month(ctx)
     data = month_report(ctx.session, scope=scope.kind, scope_id=scope.id, month=month)
     name = f"bao-cao-{scope.kind}{'-' + str(scope.id) if scope.id else ''}-{month.key}"
-    caption = ctx.t(
+    totals = data.totals
+    figures = ctx.t(
+        "report.figures",
+        sessions=totals.sessions,
+        people=totals.people,
+        succeeded=totals.succeeded,
+        duration=duration_text(ctx.catalog, totals.minutes),
+    )
+    title = ctx.t(
         "report.caption",
         month=f"{month.month:02d}/{month.year}",
         start=month.start.strftime("%d/%m/%Y"),
         end=month.last_day.strftime("%d/%m/%Y"),
     )
+    caption = f"{title}\n{figures}"  # the key figures, for whoever cannot open the file
     if args.fmt == "csv":
         document = Document(f"{name}.csv", report_csv(data), caption)
     else:
@@ -87,5 +97,9 @@ def hours(ctx: Context) -> Outcome:
     replies = [Reply(text=hours_text(ctx.catalog, ctx.locale, data, team.name))]
     if args.fmt == "xlsx":
         content = hours_xlsx(ctx.catalog, ctx.locale, data, team.name)
-        replies.append(Reply(document=Document(f"gio-{team.id}-{month.key}.xlsx", content)))
+        caption = ctx.t(
+            "hours.file_caption", team=team.name, month=f"{month.month:02d}/{month.year}"
+        )
+        document = Document(f"gio-{team.id}-{month.key}.xlsx", content, caption)
+        replies.append(Reply(document=document))
     return Outcome(replies)

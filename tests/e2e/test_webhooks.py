@@ -126,6 +126,7 @@ async def test_webhooks_are_registered_with_their_secrets(
         "secret_token": ZALO_SECRET,
     }
     assert not tg_fake.calls_of("getUpdates") and not zalo_fake.calls_of("getUpdates")
+    assert zalo_fake.calls_of("getMe"), "Zalo learns its own id in webhook mode too"
 
 
 async def test_telegram_update_goes_through_ptb_and_the_dispatcher(

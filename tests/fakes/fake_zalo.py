@@ -4,8 +4,13 @@ It speaks the shape documented in shared/platforms.md §1: ``POST {base}/bot{tok
 with a JSON body, answers ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code",
 "description"}``, long-polls ``getUpdates`` for ONE update per call (``timeout`` sent as a string;
 ``error_code 408`` when nothing arrived), refuses ``getUpdates`` while a webhook is set, checks
-``sendMessage`` texts (1-2000 characters, string ``chat_id``), records every call and can be
-scripted to fail (429 / 5xx). It can also deliver updates to a webhook with the secret header.
+``sendMessage`` texts and ``sendPhoto`` captions (1-2000, counted in UTF-16 code units as the
+platform's text offsets are: an emoji counts twice), takes photos by URL only, accepts the
+``typing`` chat action, answers ``getMe`` with the bot's own account, records every call and
+can be scripted: fail (429 "Quota exceeded", 403 "Internal server error", 5xx), hold a method
+until released (to kill the bot mid-update), or take a call and drop the connection without
+answering (the request reached Zalo, the answer was lost). It can also deliver updates to a
+webhook with the secret header, and updates that echo the bot's own messages.
 
 Example::
 
@@ -29,11 +34,24 @@ from typing import Any, Final, Self
 import aiohttp
 from aiohttp import web
 
-__all__ = ["ApiCall", "FakeZalo"]
+__all__ = ["ApiCall", "FakeZalo", "Hold", "utf16_units"]
 
 JSONDict = dict[str, Any]
 MAX_TEXT: Final = 2000
 SECRET_HEADER: Final = "X-Bot-Api-Secret-Token"
+DESCRIPTIONS: Final = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Internal server error",
+    404: "Not found",
+    408: "Request timeout",
+    429: "Quota exceeded",
+}
+
+
+def utf16_units(text: str) -> int:
+    """Return the length of text in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)
@@ -45,11 +63,24 @@ class ApiCall:
     status: int
     error_code: int | None
     seq: int
+    answered: bool = True
 
     @property
     def ok(self) -> bool:
-        """Whether the call succeeded."""
+        """Whether the call took effect (also when its answer was then dropped)."""
         return self.error_code is None
+
+
+class Hold:
+    """Calls of one method wait here until released; `holding` is set when one arrives."""
+
+    def __init__(self) -> None:
+        self.holding = asyncio.Event()
+        self.released = asyncio.Event()
+
+    def release(self) -> None:
+        """Let the held calls (and later ones) through."""
+        self.released.set()
 
 
 class _Fail(Exception):
@@ -63,14 +94,18 @@ class _Fail(Exception):
 class FakeZalo:
     """In-process fake Zalo Bot API; use as ``async with FakeZalo(...) as fake``."""
 
-    def __init__(self, token: str = "12345:zalo-secret", *, bot_name: str = "TCNS Zalo") -> None:
+    def __init__(
+        self, token: str = "12345:zalo-secret", *, bot_name: str = "TCNS Zalo", bot_id: str = ""
+    ) -> None:
         self.token = token
-        self.bot_id = token.split(":", 1)[0]
+        self.bot_id = bot_id or token.split(":", 1)[0]
         self.bot_name = bot_name
         self.calls: list[ApiCall] = []
         self.webhook: JSONDict | None = None
         self._queue: deque[JSONDict] = deque()
         self._failures: dict[str, deque[_Fail]] = {}
+        self._drops: dict[str, int] = {}
+        self._holds: dict[str, Hold] = {}
         self._cond = asyncio.Condition()
         self._consumed: set[int] = set()
         self._ids = itertools.count(1)
@@ -97,6 +132,8 @@ class FakeZalo:
         tb: TracebackType | None,
     ) -> None:
         self._closing = True
+        for hold in self._holds.values():
+            hold.release()
         async with self._cond:
             self._cond.notify_all()
         if self._http is not None:
@@ -148,12 +185,26 @@ class FakeZalo:
         """Queue a text message from a user."""
         return self.push(self.message_update(user_id, text=text, **kwargs))
 
-    def push_image(self, user_id: str, **kwargs: Any) -> JSONDict:
-        """Queue a picture from a user."""
-        extra = {"photo_url": "https://example.invalid/p.jpg", "caption": ""}
+    def push_image(self, user_id: str, caption: str = "", **kwargs: Any) -> JSONDict:
+        """Queue a picture from a user, with an optional caption."""
+        extra = {"photo_url": "https://example.invalid/p.jpg", "caption": caption}
         return self.push(
             self.message_update(user_id, event_name="message.image.received", extra=extra, **kwargs)
         )
+
+    def push_sticker(self, user_id: str, **kwargs: Any) -> JSONDict:
+        """Queue a sticker from a user."""
+        extra = {"sticker": "1a2b3c", "url": "https://example.invalid/s.webp"}
+        return self.push(
+            self.message_update(
+                user_id, event_name="message.sticker.received", extra=extra, **kwargs
+            )
+        )
+
+    def push_own_echo(self, text: str, *, chat_id: str, **kwargs: Any) -> JSONDict:
+        """Queue the bot's own message coming back as an update (``is_bot`` not set)."""
+        return self.push_text(self.bot_id, text, chat_id=chat_id, display_name=self.bot_name,
+                              **kwargs)  # fmt: skip
 
     async def _wake(self) -> None:
         async with self._cond:
@@ -165,10 +216,26 @@ class FakeZalo:
         self, method: str, error_code: int = 429, *, count: int = 1, http_status: int | None = None
     ) -> None:
         """Make the next ``count`` calls of ``method`` fail with ``error_code``."""
-        failure = _Fail(error_code, "Quota exceeded" if error_code == 429 else "Server error")
+        failure = _Fail(error_code, DESCRIPTIONS.get(error_code, "Server error"))
         if http_status is not None:
             failure.http_status = http_status
         self._failures.setdefault(method, deque()).extend([failure] * count)
+
+    def drop_next(self, method: str, *, count: int = 1) -> None:
+        """Let the next ``count`` calls of ``method`` take effect, then close the connection
+        without an answer (what a timeout after the request reached Zalo looks like)."""
+        self._drops[method] = self._drops.get(method, 0) + count
+
+    def hold(self, method: str) -> Hold:
+        """Hold every call of ``method`` until the returned Hold is released."""
+        hold = self._holds[method] = Hold()
+        return hold
+
+    def unhold(self, method: str) -> None:
+        """Release and forget the hold on ``method``."""
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            hold.release()
 
     async def deliver_webhook(
         self, url: str, update: JSONDict, *, secret: str | None, wrapped: bool = True
@@ -229,9 +296,13 @@ class FakeZalo:
 
     # ------------------------------------------------------------------ HTTP
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         params: JSONDict = {}
+        hold = self._holds.get(method)
+        if hold is not None and not hold.released.is_set():
+            hold.holding.set()
+            await hold.released.wait()
         try:
             if request.match_info["token"] != self.token:
                 raise _Fail(401, "Unauthorized")
@@ -251,13 +322,25 @@ class FakeZalo:
         except _Fail as fail:
             status, code = fail.http_status, fail.code
             answer = {"ok": False, "error_code": fail.code, "description": fail.description}
+        drop = code is None and self._drops.get(method, 0) > 0
+        if drop:
+            self._drops[method] -= 1
         async with self._cond:
-            self.calls.append(ApiCall(method, params, status, code, len(self.calls)))
+            call = ApiCall(method, params, status, code, len(self.calls), answered=not drop)
+            self.calls.append(call)
             self._cond.notify_all()
+        if drop and request.transport is not None:
+            request.transport.close()  # the request took effect; the answer never leaves
+            raise web.HTTPInternalServerError()
         return web.json_response(answer, status=status)
 
     async def _m_getMe(self, params: JSONDict) -> JSONDict:
-        return {"id": self.bot_id, "account_name": self.bot_name, "account_type": "BASIC"}
+        return {
+            "id": self.bot_id,
+            "account_name": self.bot_name,
+            "account_type": "BASIC",
+            "can_join_groups": False,
+        }
 
     async def _m_getUpdates(self, params: JSONDict) -> JSONDict:
         if self.webhook is not None:
@@ -290,7 +373,7 @@ class FakeZalo:
     async def _m_sendMessage(self, params: JSONDict) -> JSONDict:
         self._chat(params)
         text = params.get("text")
-        if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
+        if not isinstance(text, str) or not 1 <= utf16_units(text) <= MAX_TEXT:
             raise _Fail(400, "Bad Request: text must be 1-2000 characters")
         return {"message_id": f"b{next(self._ids)}", "date": int(time.time() * 1000)}
 
@@ -298,11 +381,24 @@ class FakeZalo:
         self._chat(params)
         if not str(params.get("photo", "")).startswith(("http://", "https://")):
             raise _Fail(400, "Bad Request: photo must be a URL")
+        caption = params.get("caption", "")
+        if not isinstance(caption, str) or utf16_units(caption) > MAX_TEXT:
+            raise _Fail(400, "Bad Request: caption must be at most 2000 characters")
         return {"message_id": f"b{next(self._ids)}", "date": int(time.time() * 1000)}
 
     async def _m_sendChatAction(self, params: JSONDict) -> bool:
         self._chat(params)
+        if params.get("action") != "typing":
+            raise _Fail(400, "Bad Request: action must be typing")
         return True
+
+    def photos_to(self, chat_id: str) -> list[JSONDict]:
+        """Return the parameters of the photos successfully sent to a chat, in order."""
+        return [
+            c.params
+            for c in self.calls_of("sendPhoto")
+            if c.ok and c.params.get("chat_id") == chat_id
+        ]
 
     async def _m_setWebhook(self, params: JSONDict) -> JSONDict:
         url, secret = str(params.get("url", "")), str(params.get("secret_token", ""))

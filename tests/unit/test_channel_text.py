@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from bot.channels.text import split_text
+from bot.channels.text import split_text, utf16_length
 from bot.core.messages import Button, ChatKey, Incoming, Kind, Reply, rows
 from bot.core.numbered import map_choice, render_numbered
 
@@ -49,3 +51,37 @@ def test_numeric_labels_match_by_label_before_position() -> None:
     payloads = [f"n:{label}" for label in labels]
     mapped = map_choice(_msg("5"), labels, payloads)
     assert mapped is not None and mapped.payload == "n:5"
+
+
+def test_utf16_length_counts_astral_characters_twice() -> None:
+    assert utf16_length("Xin chào") == 8
+    assert utf16_length("👍") == 2 and utf16_length("✅") == 1  # U+1F44D vs U+2705
+    assert utf16_length("👨‍👩‍👧") == 8  # three people (2 each) and two joiners
+
+
+def test_emoji_are_counted_in_utf16_units_and_never_cut_apart() -> None:
+    text = "👍" * 3000  # one line, no spaces: 6000 UTF-16 units
+    parts = split_text(text, 2000, utf16_length)
+    assert [utf16_length(p) for p in parts] == [2000, 2000, 2000]
+    assert "".join(parts) == text
+    family = "👨‍👩‍👧 " * 10 + "👨‍👩‍👧" * 300
+    parts = split_text(family, 100, utf16_length)
+    assert all(utf16_length(p) <= 100 for p in parts)
+    assert "".join(parts).replace(" ", "") == family.replace(" ", "")
+    for part in parts:
+        assert part.strip().startswith("👨") and part.endswith(("👧", " ")), part
+
+
+def test_vietnamese_marks_stay_on_their_letters() -> None:
+    decomposed = unicodedata.normalize("NFD", "Hướng dẫn VNeID mức 2 ") * 50  # combining marks
+    parts = split_text(decomposed.replace(" ", ""), 64)
+    assert all(not unicodedata.combining(p[0]) for p in parts)
+    assert "".join(parts) == decomposed.replace(" ", "")
+
+
+@pytest.mark.parametrize("limit", [50, 2000])
+def test_utf16_split_keeps_lines_whole_where_they_fit(limit: int) -> None:
+    lines = [f"{'🎉' * (i % 7)} Bước {i}: cài VNeID ✅" for i in range(400)]
+    parts = split_text("\n".join(lines), limit, utf16_length)
+    assert all(utf16_length(p) <= limit for p in parts)
+    assert [line for p in parts for line in p.split("\n")] == lines
