@@ -116,14 +116,14 @@ async def run(leaders: int, allowed: float) -> None:
     base_url = (await server.stdout.readline()).decode().strip()
     channel = TelegramChannel(
         token=TOKEN, base_url=base_url, dispatcher=app.dispatcher,
-        translations=app.services.translations,
+        translations=app.parts.translations,
     )  # fmt: skip
     await channel.app.initialize()
     burst = max(0, int(allowed * (1 - MARGIN)) - 2)
     config = SchedulerConfig(
         global_per_second=allowed * MARGIN, per_chat_per_second=MARGIN, global_burst=burst
     )
-    service = SchedulerService(app.db, app.dispatcher, app.services, config=config, charts=False)
+    service = SchedulerService(app.db, app.dispatcher, app.parts, config=config, charts=False)
     started = time.perf_counter()
     report = await service.run_due(NOW)
     elapsed = time.perf_counter() - started

@@ -41,7 +41,7 @@ import bot.channels.telegram as telegram_channel
 from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.settings import Settings
-from storage import people, sessions, teams
+from storage import assists, people, teams
 from storage.models import Membership
 
 TOKEN = "1:bench"
@@ -210,7 +210,7 @@ async def stack_rate(app: App, raw: list[dict[str, Any]], *, concurrent: bool = 
         token=TOKEN,
         base_url="http://127.0.0.1:9/bot",
         dispatcher=app.dispatcher,
-        translations=app.services.translations,
+        translations=app.parts.translations,
         request=NullRequest(),
     )
     return await timed(channel.app, raw, channel.app, concurrent=concurrent)
@@ -227,7 +227,7 @@ def stage_breakdown(n: int) -> None:
 
     from bot.core import dispatcher
     from bot.core.messages import ChatKey, Incoming, Kind
-    from handlers.sessionlog import quick, steps
+    from handlers.assistlog import quick, steps
     from storage import conversations
 
     spent: dict[str, float] = {}
@@ -252,7 +252,7 @@ def stage_breakdown(n: int) -> None:
         (conversations, "load", "core  conversations.load"),
         (conversations, "save", "core  conversations.save"),
         (dispatcher.Dispatcher, "_route", "handler (all of it)"),
-        (sessions, "add_session", "  of which sessions.add_session"),
+        (assists, "add_assist", "  of which assists.add_assist"),
         (teams, "areas_of", "  of which teams.areas_of"),
         (quick, "parse_quick_log", "  of which parse_quick_log"),
         (steps, "card_text", "  of which card_text"),
@@ -308,7 +308,7 @@ async def one_round(raw: list[dict[str, Any]], n: int) -> Round:
             app = prepare(Path(folder))
             try:
                 rates.append(await stack_rate(app, raw, concurrent=concurrent))
-                stored = app.db.run_sync(sessions.count_sessions)
+                stored = app.db.run_sync(assists.count_assists)
             finally:
                 app.close()
         assert stored == n, f"expected {n} stored sessions, found {stored}"

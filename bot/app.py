@@ -1,4 +1,4 @@
-"""Wiring: builds the database, services, router and dispatcher from Settings."""
+"""Wiring: builds the database, parts, router and dispatcher from Settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, SystemClock
-from bot.core.context import Services
+from bot.core.context import AppParts
 from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Translations, default_translations
 from bot.core.links import BotLinks
@@ -25,7 +25,7 @@ class App:
 
     settings: Settings
     db: Database
-    services: Services
+    parts: AppParts
     dispatcher: Dispatcher
 
     def close(self) -> None:
@@ -33,18 +33,18 @@ class App:
         self.db.close()
 
 
-def build_services(
+def build_parts(
     settings: Settings, *, clock: Clock | None = None, translations: Translations | None = None
-) -> Services:
-    """Create the long-lived services handlers use."""
-    services = Services(
+) -> AppParts:
+    """Create the long-lived parts handlers use."""
+    parts = AppParts(
         settings=settings,
         translations=translations or default_translations(settings.default_locale),
         clock=clock or SystemClock(),
     )
-    services.add(BotLinks(telegram_username=settings.channel("telegram").username))
-    services.add(build_faq_service(province=settings.province))
-    return services
+    parts.add(BotLinks(telegram_username=settings.channel("telegram").username))
+    parts.add(build_faq_service(province=settings.province))
+    return parts
 
 
 def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
@@ -52,7 +52,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
     db = Database(settings.database_url)
     if migrate:
         ensure_upgraded(db.engine)
-    services = build_services(settings, clock=clock)
-    dispatcher = Dispatcher(db, build_router(), services)
-    services.add(dispatcher)  # for messages sent outside an update (Dispatcher.prepare)
-    return App(settings=settings, db=db, services=services, dispatcher=dispatcher)
+    parts = build_parts(settings, clock=clock)
+    dispatcher = Dispatcher(db, build_router(), parts)
+    parts.add(dispatcher)  # for messages sent outside an update (Dispatcher.prepare)
+    return App(settings=settings, db=db, parts=parts, dispatcher=dispatcher)

@@ -95,9 +95,9 @@ class Runtime:
         env = ChannelEnv(
             config=settings.channel(spec.name),
             dispatcher=self.core.dispatcher,
-            translations=self.core.services.translations,
+            translations=self.core.parts.translations,
             feed=self.metrics.feed(self.core.dispatcher),
-            links=self.core.services.get(BotLinks),
+            links=self.core.parts.get(BotLinks),
             sleep=self.options.sleep,
             poll_timeout=self.options.poll_timeout(spec.name),
             public_url=self.public_web_url,
@@ -108,7 +108,7 @@ class Runtime:
 
     async def start(self) -> None:
         """Build and start every configured channel (and the server when it is needed)."""
-        settings, clock = self.core.settings, self.core.services.clock
+        settings, clock = self.core.settings, self.core.parts.clock
         check_options(settings, self.options)
         self.files = FileStore(
             self.core.db,
@@ -141,7 +141,7 @@ class Runtime:
             WebChatApi(
                 channel=self.web,
                 feed=self.metrics.feed(dispatcher),
-                translations=self.core.services.translations,
+                translations=self.core.parts.translations,
                 default_locale=settings.default_locale,
                 limiter=self.options.limiter,
             )

@@ -12,7 +12,7 @@ from bot.core.roles import MEMBERS
 from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from handlers.common import end, say
-from storage import privacy, sessions, teams
+from storage import assists, privacy, teams
 
 
 def setup(router: Router) -> None:
@@ -62,7 +62,7 @@ def confirm_forget(ctx: Context) -> Outcome:
 
 def export_records(ctx: Context) -> Outcome:
     """Send the volunteer their own records as a CSV file."""
-    records = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=100_000)
+    records = assists.recent_assists(ctx.session, person_id=ctx.person_id, limit=100_000)
     catalogue = default_catalogue()
     area_names: dict[int, str] = {}
     for team_id in {r.team_id for r in records}:

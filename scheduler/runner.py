@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.context import Services
+from bot.core.context import AppParts
 from bot.core.dispatcher import Dispatcher
 from handlers.faq.escalation import run_escalation
 from scheduler.config import SchedulerConfig
@@ -60,7 +60,7 @@ class SchedulerService:
         self,
         db: Database,
         dispatcher: Dispatcher,
-        services: Services,
+        parts: AppParts,
         *,
         config: SchedulerConfig | None = None,
         transport: Transport | None = None,
@@ -69,15 +69,15 @@ class SchedulerService:
         use_lease: bool = True,
         charts: bool = True,
     ) -> None:
-        self.db, self.services = db, services
+        self.db, self.parts = db, parts
         self.config = config or SchedulerConfig()
         self.holder = holder or default_holder()
         self.use_lease = use_lease
-        settings = services.settings
+        settings = parts.settings
         self.tz = settings.timezone
         self.planner = Planner(
             db=db,
-            translations=services.translations,
+            translations=parts.translations,
             tz=settings.timezone,
             default_locale=settings.default_locale,
             cutoff=settings.report_cutoff_day,
@@ -95,7 +95,7 @@ class SchedulerService:
             pacer=self.pacer,
             config=self.config,
             holder=self.holder,
-            clock=services.clock,
+            clock=parts.clock,
         )
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
@@ -159,7 +159,7 @@ class SchedulerService:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         if self.use_lease:
-            now = self.services.clock.now()
+            now = self.parts.clock.now()
             await self.db.run(
                 lambda s: outbox.release_lease(s, name=LEASE, holder=self.holder, now=now)
             )
@@ -174,7 +174,7 @@ class SchedulerService:
 
     async def _handoffs(self) -> None:
         try:
-            await run_escalation(self.db, self.services, self.sender.transport.send)
+            await run_escalation(self.db, self.parts, self.sender.transport.send)
         except Exception:
             logger.exception("Handoff escalation sweep failed")
 
@@ -184,7 +184,7 @@ class SchedulerService:
     async def cleanup(self, now: datetime | None = None) -> dict[str, int]:
         """The daily cleanup: old sent outbox rows and expired files (their links stop working
         at expiry anyway); return how many of each went (-1 when that part failed)."""
-        moment = now or self.services.clock.now()
+        moment = now or self.parts.clock.now()
         cutoff = moment - timedelta(days=self.config.keep_sent_days)
         removed = {"outbox": -1, "files": -1}
         try:
@@ -204,7 +204,7 @@ class SchedulerService:
         async with self._lock:
             self._current = asyncio.current_task()
             try:
-                return await self._sweep(now or self.services.clock.now())
+                return await self._sweep(now or self.parts.clock.now())
             finally:
                 self._current = None
 
@@ -220,7 +220,7 @@ class SchedulerService:
         report.planned = await self.planner.plan(now)
 
         async def renew() -> bool:
-            return await self._hold_lease(max(now, self.services.clock.now()))
+            return await self._hold_lease(max(now, self.parts.clock.now()))
 
         report.sent = await self.sender.send_due(now, keep_going=renew)
         return report

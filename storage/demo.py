@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 from domain.office_hours import day_kind
 from domain.periods import month_containing
 from domain.services import default_catalogue
-from storage import questions, sessions, targets, teams
+from storage import assists, questions, targets, teams
+from storage.assist_models import Assist
+from storage.assists import ItemInput
 from storage.models import Membership, Person, Team
-from storage.session_models import AssistSession
-from storage.sessions import ItemInput
 
 NAMES = (
     "Nguyễn Văn An", "Trần Thị Bích", "Lê Minh Châu", "Phạm Quốc Dũng", "Hoàng Thị Hạnh",
@@ -96,7 +96,7 @@ def create_demo(
     team_ids = tuple(t.id or 0 for t in created_teams)
     ward_id = created_teams[0].ward_id
     existing = session.exec(
-        select(AssistSession.id).where(col(AssistSession.team_id).in_(team_ids)).limit(1)
+        select(Assist.id).where(col(Assist.team_id).in_(team_ids)).limit(1)
     ).first()
     if existing is not None:
         return DemoSummary(False, ward_id, team_ids, 0, 0)
@@ -125,7 +125,7 @@ def create_demo(
                     continue
                 hour = rng.choice((8, 9, 10, 14, 15, 17, 19, 20))
                 moment = datetime.combine(day, time(hour, rng.choice((0, 15, 30))), tzinfo=tz)
-                sessions.add_session(
+                assists.add_assist(
                     session, person_id=person_id, team_id=team.id, area_id=rng.choice(area_ids),
                     day=day, received_at=min(moment, now), minutes=rng.choice((30, 45, 60, 60, 90, 120)),
                     channel="demo", note="", out_of_hours=kind != "workday" or hour >= 17,

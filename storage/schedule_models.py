@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.assist_models import Assist
 from storage.models import utc_column
-from storage.session_models import AssistSession
 
 # City-wide reports and digests read sessions by day only (no team). This covering index turns
 # their pass over sessions into an index-only range scan instead of a scan of every session.
 # Declared here, next to the migration that creates it (0005_schedule).
-_sessions = AssistSession.__table__.c  # type: ignore[attr-defined]
+_sessions = Assist.__table__.c  # type: ignore[attr-defined]
 Index(
     "ix_assist_session_day",
     _sessions.day, _sessions.team_id, _sessions.person_id, _sessions.minutes,

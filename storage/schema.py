@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+import storage.assist_models
 import storage.faq_phrasing
 import storage.files
 import storage.handoff
@@ -11,7 +12,6 @@ import storage.models
 import storage.privacy
 import storage.question_models
 import storage.schedule_models
-import storage.session_models
 import storage.web_pending  # noqa: F401
 
 metadata = SQLModel.metadata

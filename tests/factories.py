@@ -116,7 +116,7 @@ def make_team(
     app: App, name: str = "Tổ 12", *, ward: str = "Phường Hải Châu", areas: Sequence[str] = ()
 ) -> int:
     """Create a team (and its ward when new); return the team id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: Session) -> int:
         team = teams.create_team(session, ward_name=ward, name=name, areas=list(areas), now=now)
@@ -130,7 +130,7 @@ def add_member(
     app: App, team_id: int, user_id: str, *, role: str = "volunteer", channel: str = "test"
 ) -> int:
     """Make a channel user a member of a team; return the person id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: Session) -> int:
         person = people.ensure_person(

@@ -35,7 +35,7 @@ def _prepare_console_user(app: App, role: str, user_id: str) -> None:
     """Give the console user the asked role in a demo team (created on first use)."""
     if role in ("resident", "admin"):
         return
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def setup(session: Session) -> None:
         team = teams.find_team(session, ward_name=DEMO_WARD, name=DEMO_TEAM) or teams.create_team(

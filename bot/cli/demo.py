@@ -21,7 +21,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Create the demo ward (its first team is the console leader's 'Tổ Demo')."""
     app = build_app(settings)
     try:
-        now = app.services.clock.now()
+        now = app.parts.clock.now()
         summary = app.db.run_sync(
             lambda s: create_demo(
                 s, now=now, tz=settings.timezone, ward_name=DEMO_WARD, team_name=DEMO_TEAM,

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print a one-time invite code and the Telegram deep link."""
     app = build_app(settings)
     try:
-        now = app.services.clock.now()
+        now = app.parts.clock.now()
         ttl = timedelta(days=args.days or settings.invite_ttl_days)
 
         def create(session: Session) -> dict[str, object] | None:
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 "role": invite.role,
                 "expires_at": invite.expires_at.isoformat(),
                 "max_uses": invite.max_uses,
-                "link": app.services.get(BotLinks).telegram_start(invite.code),
+                "link": app.parts.get(BotLinks).telegram_start(invite.code),
             }
 
         result = app.db.run_sync(create)

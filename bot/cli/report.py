@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Write the monthly report of a team, a ward or the city to a file."""
     app = build_app(settings)
     try:
-        today = app.services.clock.now().astimezone(settings.timezone).date()
+        today = app.parts.clock.now().astimezone(settings.timezone).date()
         cutoff = settings.report_cutoff_day
         try:
             month = parse_month(args.month, cutoff=cutoff) if args.month else None
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.format == "csv":
             content = report_csv(data)
         else:
-            catalog = app.services.translations.get(lang)
+            catalog = app.parts.translations.get(lang)
             content = report_xlsx(data, catalog, lang, issued=today)
         suffix = f"-{scope_id}" if scope_id else ""
         output = Path(

@@ -52,7 +52,7 @@ async def _serve(runtime: Runtime) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    scheduler = SchedulerService(runtime.core.db, runtime.core.dispatcher, runtime.core.services)
+    scheduler = SchedulerService(runtime.core.db, runtime.core.dispatcher, runtime.core.parts)
     scheduler.start()
     try:
         await runtime.start()

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Create or list teams."""
     app = build_app(settings)
     try:
-        now = app.services.clock.now()
+        now = app.parts.clock.now()
         if args.team_action == "list":
             rows = app.db.run_sync(
                 lambda s: [

@@ -1,4 +1,4 @@
-"""What a handler gets: the message, who sent it, their flow state and the app's services."""
+"""What a handler gets: the message, who sent it, their flow state and the app's shared parts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ C = TypeVar("C")
 
 
 @dataclass
-class Services:
+class AppParts:
     """Long-lived objects shared by all handlers (built once in bot.app)."""
 
     settings: Settings
@@ -36,9 +36,7 @@ class Services:
         """Return the component of that type; RuntimeError tells how to fix a missing one."""
         component = self.components.get(kind)
         if component is None:
-            raise RuntimeError(
-                f"{kind.__name__} is not registered; add it in bot.app.build_services"
-            )
+            raise RuntimeError(f"{kind.__name__} is not registered; add it in bot.app.build_parts")
         assert isinstance(component, kind)
         return component
 
@@ -55,7 +53,7 @@ class Context:
     state: str
     data: dict[str, Any]
     now: datetime
-    services: Services
+    parts: AppParts
     _person: Person | None = field(default=None, repr=False)
 
     @property
@@ -76,7 +74,7 @@ class Context:
     @property
     def catalog(self) -> Catalog:
         """Return the sender's catalog."""
-        return self.services.translations.get(self.locale)
+        return self.parts.translations.get(self.locale)
 
     def t(self, key: str, /, **params: object) -> str:
         """Translate a message key into the sender's language."""
@@ -84,17 +82,17 @@ class Context:
 
     def t_for(self, locale: str, key: str, /, **params: object) -> str:
         """Translate a message key into someone else's language."""
-        return self.services.translations.get(locale).text(key, **params)
+        return self.parts.translations.get(locale).text(key, **params)
 
     @property
     def settings(self) -> Settings:
         """Return the settings."""
-        return self.services.settings
+        return self.parts.settings
 
     @property
     def tz(self) -> ZoneInfo:
         """Return the local time zone (Asia/Ho_Chi_Minh by default)."""
-        return self.services.settings.timezone
+        return self.parts.settings.timezone
 
     @property
     def local_now(self) -> datetime:

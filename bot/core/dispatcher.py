@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.core.channel import ChannelCaps
-from bot.core.context import Context, Services
+from bot.core.context import AppParts, Context
 from bot.core.flood import FloodGuard, Verdict
 from bot.core.flow import KEEP, Outcome, UserFacingError
 from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
@@ -54,10 +54,10 @@ class _Abort(Exception):
 class Dispatcher:
     """Turns incoming updates into committed state changes and outgoing deliveries."""
 
-    def __init__(self, db: Database, router: Router, services: Services) -> None:
+    def __init__(self, db: Database, router: Router, parts: AppParts) -> None:
         self.db = db
         self.router = router
-        self.services = services
+        self.parts = parts
         self.caps: dict[str, ChannelCaps] = {}
         self.senders: dict[str, Sender] = {}
         self.flood = FloodGuard()
@@ -82,7 +82,7 @@ class Dispatcher:
 
     async def handle(self, msg: Incoming) -> list[Delivery]:
         """Process one update (in order per chat) and send its replies; return the deliveries."""
-        verdict = self.flood.check(msg.key, self.services.clock.now())
+        verdict = self.flood.check(msg.key, self.parts.clock.now())
         if verdict is not Verdict.ALLOW:
             logger.warning("Flood control: %s update %s not handled", msg.key, msg.update_id)
             if verdict is Verdict.DROP:
@@ -92,7 +92,7 @@ class Dispatcher:
             return notice
         self._handled += 1
         if self._handled % 10_000 == 0:
-            self.flood.forget_idle(self.services.clock.now())
+            self.flood.forget_idle(self.parts.clock.now())
         async with self._lock(msg.key):
             deliveries = await self._process_with_retry(msg)
         await self.deliver(deliveries)
@@ -139,17 +139,17 @@ class Dispatcher:
 
     def _mark_only(self, session: Session, msg: Incoming) -> None:
         conversations.mark_processed(
-            session, channel=msg.key.channel, update_id=msg.update_id, now=self.services.clock.now()
+            session, channel=msg.key.channel, update_id=msg.update_id, now=self.parts.clock.now()
         )
 
     def _apology(self, msg: Incoming, key: str) -> Delivery:
-        locale = self.services.settings.default_locale
-        text = self.services.translations.get(locale).text(key)
+        locale = self.parts.settings.default_locale
+        text = self.parts.translations.get(locale).text(key)
         return Delivery(Address(msg.key.channel, msg.key.chat_id), Reply(text=text), locale)
 
     def process(self, session: Session, msg: Incoming) -> list[Delivery]:
         """Apply one update inside the caller's transaction and return what to send."""
-        now = self.services.clock.now()
+        now = self.parts.clock.now()
         key = msg.key
         lock_chat(session, key.channel, key.chat_id)
         if not conversations.mark_processed(
@@ -165,11 +165,11 @@ class Dispatcher:
         )
         wards, team_roles = people.roles_of(session, sender.person_id)
         roles = Roles(
-            is_admin=self.services.settings.is_admin(key.channel, key.user_id),
+            is_admin=self.parts.settings.is_admin(key.channel, key.user_id),
             wards=tuple(wards),
             teams=tuple(team_roles),
         )
-        locale = sender.locale or self.services.settings.default_locale
+        locale = sender.locale or self.parts.settings.default_locale
         loaded = conversations.load(
             session, channel=key.channel, chat_id=key.chat_id, user_id=key.user_id
         )
@@ -177,7 +177,7 @@ class Dispatcher:
         state, data = loaded.state, loaded.data
         if state and loaded.expires_at is not None and loaded.expires_at <= now:
             logger.info("Flow %s of %s expired", state, key)
-            notices.append(Reply(text=self.services.translations.get(locale).text("flow.expired")))
+            notices.append(Reply(text=self.parts.translations.get(locale).text("flow.expired")))
             state, data = "", {}
         msg = self._map_numbered_choice(session, msg)
         ctx = Context(
@@ -189,7 +189,7 @@ class Dispatcher:
             state=state,
             data=dict(data),
             now=now,
-            services=self.services,
+            parts=self.parts,
         )
         try:
             outcome = self._route(ctx)
@@ -271,7 +271,7 @@ class Dispatcher:
             return
         if loaded.exists and state == loaded.state and data == loaded.data and not state:
             return
-        ttl = timedelta(hours=self.services.settings.conversation_ttl_hours)
+        ttl = timedelta(hours=self.parts.settings.conversation_ttl_hours)
         key = ctx.key
         conversations.save(
             session,
@@ -314,7 +314,7 @@ class Dispatcher:
                     payloads=[b.payload for b in buttons],
                     now=now,
                 )
-                hint = self.services.translations.get(delivery.locale).text("numbered.hint")
+                hint = self.parts.translations.get(delivery.locale).text("numbered.hint")
                 delivery = replace(delivery, reply=render_numbered(reply, hint))
             prepared.append(delivery)
         return prepared

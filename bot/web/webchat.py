@@ -82,8 +82,8 @@ class WebChannel:
 
     def __init__(self, dispatcher: Dispatcher, files: FileStore) -> None:
         self.db = dispatcher.db
-        self.clock = dispatcher.services.clock
-        self.settings = dispatcher.services.settings
+        self.clock = dispatcher.parts.clock
+        self.settings = dispatcher.parts.settings
         self.files = files
         dispatcher.register_channel(CHANNEL, CAPS, self)
 

@@ -24,7 +24,7 @@ MAX_PAYLOAD_BYTES = 64
 
 def faq_service(ctx: Context) -> FaqService:
     """Return the FAQ service, with phrasings other workers stored meanwhile."""
-    service = ctx.services.get(FaqService)
+    service = ctx.parts.get(FaqService)
     service.sync(ctx.session)
     return service
 

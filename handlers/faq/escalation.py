@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.core.context import Services
+from bot.core.context import AppParts
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Button, Delivery, Reply, rows
 from handlers.faq import contacts
@@ -28,28 +28,28 @@ EXPIRE_AFTER = timedelta(hours=24)
 IDLE_AFTER = timedelta(hours=24)
 
 
-def escalate_handoffs(session: Session, *, now: datetime, services: Services) -> list[Delivery]:
+def escalate_handoffs(session: Session, *, now: datetime, parts: AppParts) -> list[Delivery]:
     """Escalate, expire and close handoffs as due; return the messages to send."""
     deliveries: list[Delivery] = []
     for handoff in store.due_for_escalation(session, opened_before=now - ESCALATE_AFTER):
         if handoff.id is not None and store.mark_escalated(session, handoff_id=handoff.id, now=now):
-            deliveries += _escalate(session, handoff, now, services)
+            deliveries += _escalate(session, handoff, now, parts)
     for handoff in store.stale(
         session, opened_before=now - EXPIRE_AFTER, idle_before=now - IDLE_AFTER
     ):
-        deliveries += _expire(session, handoff, now, services)
+        deliveries += _expire(session, handoff, now, parts)
     removed = store.purge_drafts(session, before=now - EXPIRE_AFTER)
     if removed:
         logger.info("Removed %d unsent handoff drafts", removed)
-    return services.get(Dispatcher).prepare(session, deliveries, now)
+    return parts.get(Dispatcher).prepare(session, deliveries, now)
 
 
 async def run_escalation(
-    db: Database, services: Services, send: Callable[[Delivery], Awaitable[None]]
+    db: Database, parts: AppParts, send: Callable[[Delivery], Awaitable[None]]
 ) -> int:
     """Run the sweep in one transaction, then send its messages; return how many were sent."""
-    now = services.clock.now()
-    deliveries = await db.run(lambda s: escalate_handoffs(s, now=now, services=services))
+    now = parts.clock.now()
+    deliveries = await db.run(lambda s: escalate_handoffs(s, now=now, parts=parts))
     sent = 0
     for delivery in deliveries:
         try:
@@ -60,16 +60,14 @@ async def run_escalation(
     return sent
 
 
-def _text(services: Services, locale: str, key: str, /, **params: object) -> str:
-    return services.translations.get(locale).text(key, **params)
+def _text(parts: AppParts, locale: str, key: str, /, **params: object) -> str:
+    return parts.translations.get(locale).text(key, **params)
 
 
-def _escalate(
-    session: Session, handoff: Handoff, now: datetime, services: Services
-) -> list[Delivery]:
+def _escalate(session: Session, handoff: Handoff, now: datetime, parts: AppParts) -> list[Delivery]:
     """Tell the team's leaders (or the ward's admins) and reassure the resident."""
     assert handoff.id is not None and handoff.team_id is not None
-    settings = services.settings
+    settings = parts.settings
     leaders = contacts.team_contacts(session, handoff.team_id, settings, role="leader")
     if not leaders:
         ward_id = contacts.ward_of(session, handoff.team_id)
@@ -81,31 +79,29 @@ def _escalate(
         if leader.person_id == handoff.resident_id:
             continue
         text = _text(
-            services,
+            parts,
             leader.locale,
             "handoff.escalated_leader",
             id=handoff.id,
             team=team,
             minutes=minutes,
-            question=question_text(services, handoff, leader.locale),
+            question=question_text(parts, handoff, leader.locale),
         )
         take = Button(
-            _text(services, leader.locale, "handoff.take"), payload("ho", "take", handoff.id)
+            _text(parts, leader.locale, "handoff.take"), payload("ho", "take", handoff.id)
         )
         out.append(Delivery(leader.address, Reply(text=text, buttons=rows(take)), leader.locale))
     locale = contacts.locale_of(session, handoff.resident_id, settings)
-    reassure = Reply(text=_text(services, locale, "handoff.escalated_resident"))
+    reassure = Reply(text=_text(parts, locale, "handoff.escalated_resident"))
     out.append(Delivery(contacts.resident_address(handoff), reassure, locale))
     logger.info("Handoff %s escalated to %d people", handoff.id, len(out) - 1)
     return out
 
 
-def _expire(
-    session: Session, handoff: Handoff, now: datetime, services: Services
-) -> list[Delivery]:
+def _expire(session: Session, handoff: Handoff, now: datetime, parts: AppParts) -> list[Delivery]:
     """End an open handoff nobody took, or a taken one gone quiet, and tell who was in it."""
     assert handoff.id is not None
-    settings = services.settings
+    settings = parts.settings
     waiting = handoff.status == Status.OPEN.value
     status = Status.EXPIRED if waiting else Status.CLOSED
     if not store.finish(
@@ -118,14 +114,14 @@ def _expire(
     out = [
         Delivery(
             contacts.resident_address(handoff),
-            Reply(text=_text(services, resident_locale, key)),
+            Reply(text=_text(parts, resident_locale, key)),
             resident_locale,
         )
     ]
     sides = [resident]
     if not waiting and handoff.volunteer_id is not None:
         locale = contacts.locale_of(session, handoff.volunteer_id, settings)
-        text = _text(services, locale, "handoff.idle_closed_volunteer", id=handoff.id)
+        text = _text(parts, locale, "handoff.idle_closed_volunteer", id=handoff.id)
         out.append(Delivery(contacts.volunteer_address(handoff), Reply(text=text), locale))
         sides.append((handoff.volunteer_channel, handoff.volunteer_chat, handoff.volunteer_user))
     for side in sides:

@@ -112,7 +112,7 @@ def _taken(ctx: Context, handoff: Handoff) -> Outcome:
     )
     contacts.clear_menu(ctx.session, channel=resident[0], chat=resident[1], now=ctx.now)
     contacts.clear_menu(ctx.session, channel=ctx.key.channel, chat=ctx.key.chat_id, now=ctx.now)
-    question = send.question_text(ctx.services, handoff, ctx.locale)
+    question = send.question_text(ctx.parts, handoff, ctx.locale)
     replies = [Reply(text=ctx.t("handoff.taken_you", id=handoff.id, question=question))]
     resident_locale = contacts.locale_of(ctx.session, handoff.resident_id, ctx.settings)
     replies.append(

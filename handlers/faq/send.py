@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.context import Context, Services
+from bot.core.context import AppParts, Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
 from handlers.common import end
@@ -19,12 +19,12 @@ from storage.handoff import Handoff, Status
 logger = logging.getLogger(__name__)
 
 
-def question_text(services: Services, handoff: Handoff, locale: str) -> str:
+def question_text(parts: AppParts, handoff: Handoff, locale: str) -> str:
     """Return what the resident needs, in a reader's language."""
     if handoff.topic:
-        entry = services.get(FaqService).entry(handoff.topic, locale)
+        entry = parts.get(FaqService).entry(handoff.topic, locale)
         if entry is not None:
-            return services.translations.get(locale).text("handoff.topic", title=entry.title)
+            return parts.translations.get(locale).text("handoff.topic", title=entry.title)
     return handoff.text or "—"
 
 
@@ -67,7 +67,7 @@ def submit(ctx: Context, handoff_id: int, team_id: int) -> Outcome:
             "handoff.notify",
             team=team,
             id=handoff_id,
-            question=question_text(ctx.services, handoff, contact.locale),
+            question=question_text(ctx.parts, handoff, contact.locale),
         )
         replies.append(Reply(text=text, buttons=rows(take), to=contact.address))
     notice = notice_once(ctx)

@@ -27,7 +27,7 @@ class Funding:
 
 
 def _rule(ctx: Context) -> FundingRule:
-    found = ctx.services.components.get(Funding)
+    found = ctx.parts.components.get(Funding)
     return found.rule if isinstance(found, Funding) else DA_NANG_2026
 
 

@@ -116,7 +116,7 @@ async def test_a_fifth_of_api_calls_failing_loses_and_repeats_nothing(
         assert sum(fake.faults.values()) >= 10
         created = stored_teams(settings.database_url)
         assert sorted(created) == sorted(f"Tổ {n + 1}" for n in range(CHATS))
-        vi = runtime.core.services.translations.get("vi")
+        vi = runtime.core.parts.translations.get("vi")
         for n in range(CHATS):
             expected = newteam_replies(vi, WARD, f"Tổ {n + 1}", created[f"Tổ {n + 1}"])
             assert texts_to(fake, FIRST_ADMIN + n) == expected, f"chat {n}"
@@ -297,7 +297,7 @@ async def test_database_outage_delays_updates_and_loses_none(
     first, second = FIRST_ADMIN, FIRST_ADMIN + 1
     async with FakeTelegram(token=TOKEN) as fake:
         runtime = await serve(replace(hook_settings(settings, fake, 2), database_url=url))
-        vi = runtime.core.services.translations.get("vi")
+        vi = runtime.core.parts.translations.get("vi")
         steps = newteam_steps(fake, first, WARD, "Tổ 9")
 
         async def post(step: int, body: dict[str, Any]) -> None:

@@ -41,12 +41,12 @@ class Sleeps:
 
 def start_channel(app: App, fake: FakeTelegram, sleeps: Sleeps) -> TelegramChannel:
     """Build the Telegram channel for an app, pointed at the fake server."""
-    links = app.services.get(BotLinks)
+    links = app.parts.get(BotLinks)
     return TelegramChannel(
         token=TOKEN,
         base_url=fake.base_url,
         dispatcher=app.dispatcher,
-        translations=app.services.translations,
+        translations=app.parts.translations,
         poll_timeout=1,
         sleep=sleeps,
         on_username=lambda name: setattr(links, "telegram_username", name),
@@ -82,11 +82,11 @@ async def running(
 
 
 def vi(app: App, key: str, **params: object) -> str:
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def make_invite(app: App, role: str = "volunteer") -> str:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> str:
         team = teams.create_team(
@@ -113,7 +113,7 @@ async def test_start_sets_commands_and_joining_by_invite(
     app, _, _ = running
     assert fake.commands_for(language_code="") and fake.commands_for(language_code="en")
     assert [c["command"] for c in fake.commands_for(language_code="")][:2] == ["start", "help"]
-    assert app.services.get(BotLinks).telegram_username == "tcns_test_bot"
+    assert app.parts.get(BotLinks).telegram_username == "tcns_test_bot"
     code = make_invite(app)
     fake.push_text(user_id=111, text=f"/start {code}", first_name="Lan")
     joined = await fake.wait_for("sendMessage", chat_id=111)

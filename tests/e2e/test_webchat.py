@@ -39,7 +39,7 @@ BROWSER = "Browser_ID-0123456789abcdef"
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 class Ticks:
@@ -117,7 +117,7 @@ async def test_rate_limit_is_per_browser_and_polite(
     assert status == 429 and data["error"] == vi(web.core, "web.rate_limited")
     status, data = await say(http, web, browser_id=BROWSER, text="/help", lang="en")
     assert status == 429
-    assert data["error"] == web.core.services.translations.get("en").text("web.rate_limited")
+    assert data["error"] == web.core.parts.translations.get("en").text("web.rate_limited")
     status, _data = await say(http, web, browser_id="another-browser-0001", text="/help")
     assert status == 200
     ticks.now += 10.5
@@ -270,7 +270,7 @@ async def test_language_switch_and_rate_limit_notice(web: Runtime, page: Any) ->
     await expect(bot).to_have_count(1)
     await page.get_by_role("button", name="English").first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
-        core.services.translations.get("en").text("web.title")
+        core.parts.translations.get("en").text("web.title")
     )
     await expect(bot.last).to_have_text(re.compile("Language set to English"))
     assert await page.evaluate("document.documentElement.lang") == "en"
@@ -279,4 +279,4 @@ async def test_language_switch_and_rate_limit_notice(web: Runtime, page: Any) ->
     await box.fill("xin chào")
     await box.press("Enter")
     notice = page.get_by_role("log").locator(".msg.notice").last
-    await expect(notice).to_have_text(core.services.translations.get("en").text("web.rate_limited"))
+    await expect(notice).to_have_text(core.parts.translations.get("en").text("web.rate_limited"))

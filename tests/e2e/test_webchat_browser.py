@@ -44,12 +44,12 @@ pytestmark = pytest.mark.e2e
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def en(app: App, key: str, **params: object) -> str:
     """Return an English catalog text."""
-    return app.services.translations.get("en").text(key, **params)
+    return app.parts.translations.get("en").text(key, **params)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def text(app: App, lang: str, key: str) -> str:
-    return app.services.translations.get(lang).text(key)
+    return app.parts.translations.get(lang).text(key)
 
 
 def rgb(hex_colour: str) -> str:

@@ -48,7 +48,7 @@ class Sleeps:
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def telegram_update(update_id: int, text: str, user_id: int = TG_USER) -> dict[str, Any]:
@@ -147,7 +147,7 @@ async def test_telegram_update_goes_through_ptb_and_the_dispatcher(
         assert response.status == 200
     await tg_fake.wait_for("answerCallbackQuery")
     done = await tg_fake.wait_for("sendMessage", chat_id=TG_USER)
-    assert done.params["text"] == runtime.core.services.translations.get("en").text("lang.set")
+    assert done.params["text"] == runtime.core.parts.translations.get("en").text("lang.set")
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret", TG_SECRET + "x", ""])

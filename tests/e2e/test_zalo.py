@@ -38,7 +38,7 @@ class Sleeps:
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ async def zalo(app: App, fake: FakeZalo, sleeps: Sleeps) -> AsyncIterator[ZaloCh
     channel = ZaloChannel(
         client=client,
         dispatcher=app.dispatcher,
-        translations=app.services.translations,
+        translations=app.parts.translations,
         poll_timeout=1,
         sleep=sleeps,
     )
@@ -90,7 +90,7 @@ async def test_numbered_options_round_trip_switches_language(
     assert "1. Tiếng Việt" in menu.params["text"] and "2. English" in menu.params["text"]
     fake.push_text(USER, "2")
     done = await fake.wait_for("sendMessage", chat_id=USER)
-    english = app.services.translations.get("en").text("lang.set")
+    english = app.parts.translations.get("en").text("lang.set")
     assert done.params["text"] == english
 
 
@@ -225,7 +225,7 @@ async def test_own_messages_coming_back_are_never_answered(app: App, sleeps: Sle
         channel = ZaloChannel(
             client=client,
             dispatcher=app.dispatcher,
-            translations=app.services.translations,
+            translations=app.parts.translations,
             poll_timeout=1,
             sleep=sleeps,
         )

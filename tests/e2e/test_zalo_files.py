@@ -26,10 +26,10 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Address, Delivery, Document, Reply
 from bot.runtime import RunOptions, Runtime
 from bot.settings import Settings
-from storage import people, sessions, teams
+from storage import assists, people, teams
+from storage.assists import ItemInput
 from storage.files import StoredFile
 from storage.models import Membership
-from storage.sessions import ItemInput
 from tests.fakes.fake_zalo import FakeZalo
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,7 @@ class Team:
 
 def seed(app: App) -> Team:
     """Create Tổ 12 with a Zalo-only leader and two logged sessions this month."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     found = Team(0)
 
     def work(session: Session) -> None:
@@ -80,7 +80,7 @@ def seed(app: App) -> Team:
             (date(2026, 3, 2), 3, 2, 90),
             (date(2026, 3, 3), 4, 4, 45),
         ):
-            sessions.add_session(
+            assists.add_assist(
                 session, person_id=leader.id, team_id=team.id, area_id=None, day=day,
                 received_at=now, minutes=minutes, channel="zalo", note="", out_of_hours=False,
                 day_kind="workday", items=[ItemInput("vneid_level2", helped, ok, ())],
@@ -127,7 +127,7 @@ async def bot(
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 async def fetch(http: aiohttp.ClientSession, url: str) -> tuple[int, dict[str, str], bytes]:

@@ -19,17 +19,17 @@ from tests.factories import make_team as make_team
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def en(app: App, key: str, **params: object) -> str:
     """Return an English catalog text."""
-    return app.services.translations.get("en").text(key, **params)
+    return app.parts.translations.get("en").text(key, **params)
 
 
 def add_ward_admin(app: App, ward_name: str, user_id: str) -> int:
     """Make a test-channel user the admin of a ward; return the person id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: Session) -> int:
         ward = teams.get_or_create_ward(session, name=ward_name, now=now)
@@ -73,7 +73,7 @@ def handoffs(app: App) -> list[Handoff]:
 
 def faq(app: App) -> FaqService:
     """Return the app's FAQ service."""
-    return app.services.get(FaqService)
+    return app.parts.get(FaqService)
 
 
 def title(app: App, key: str, locale: str = "vi") -> str:

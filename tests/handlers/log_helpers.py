@@ -8,8 +8,8 @@ from datetime import date
 from sqlmodel import Session
 
 from bot.app import App
-from storage import sessions, teams
-from storage.sessions import ItemInput, SessionRecord
+from storage import assists, teams
+from storage.assists import AssistRecord, ItemInput
 from tests import factories
 from tests.factories import Harness, User, add_member
 
@@ -18,7 +18,7 @@ AREAS = ("Tổ dân phố 1", "Tổ dân phố 12")
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def make_team(
@@ -41,11 +41,11 @@ def volunteer(
     return harness.user(user_id, channel=channel)
 
 
-def records(app: App, person_id: int | None = None) -> list[SessionRecord]:
+def records(app: App, person_id: int | None = None) -> list[AssistRecord]:
     """Return every stored session (or one person's), oldest first."""
 
-    def work(session: Session) -> list[SessionRecord]:
-        found = sessions.sessions_between(
+    def work(session: Session) -> list[AssistRecord]:
+        found = assists.assists_between(
             session, start=date(2000, 1, 1), end=date(2100, 1, 1), person_id=person_id
         )
         return found
@@ -65,9 +65,9 @@ def store(
     note: str = "",
 ) -> int:
     """Store a session directly; return its id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     return app.db.run_sync(
-        lambda s: sessions.add_session(
+        lambda s: assists.add_assist(
             s,
             person_id=person_id,
             team_id=team_id,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.app import App
-from storage import sessions, teams
+from storage import assists, teams
 from storage.models import Membership, WardAdmin
 from tests.factories import Harness, User
 
@@ -16,7 +16,7 @@ ROLES = ("resident", "volunteer", "leader", "ward_admin", "admin")
 
 def _world(app: App, harness: Harness) -> dict[str, User]:
     """Ward A (teams A1, A2) and ward B (team B1), one person per role, all on the test channel."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     users = {
         name: harness.user(name)
         for name in (
@@ -59,7 +59,7 @@ def _world(app: App, harness: Harness) -> dict[str, User]:
             session.add(Membership(person_id=ids[name], team_id=team.id, role=role, joined_at=now))  # type: ignore[attr-defined]
         session.add(WardAdmin(person_id=ids["ward_admin"], ward_id=a1.ward_id))  # type: ignore[attr-defined]
         for name, team in (("volunteer", a1), ("volunteer_a2", a2)):
-            sessions.add_session(
+            assists.add_assist(
                 session,
                 person_id=ids[name],
                 team_id=team.id or 0,
@@ -71,7 +71,7 @@ def _world(app: App, harness: Harness) -> dict[str, User]:
                 note="",
                 out_of_hours=False,
                 day_kind="workday",
-                items=[sessions.ItemInput("vneid_level2", 2, 2)],
+                items=[assists.ItemInput("vneid_level2", 2, 2)],
             )
 
     app.db.run_sync(setup)
@@ -86,7 +86,7 @@ def world(app: App, harness: Harness) -> dict[str, User]:
 
 
 def vi(app: App, key: str, **params: object) -> str:
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 async def test_every_command_for_every_role(app: App, world: dict[str, User]) -> None:
@@ -164,7 +164,7 @@ async def test_records_of_others_cannot_be_deleted_by_forged_buttons(
     app: App, world: dict[str, User]
 ) -> None:
     def count(session: object) -> int:
-        return sessions.count_sessions(session)  # type: ignore[arg-type]
+        return assists.count_assists(session)  # type: ignore[arg-type]
 
     before = app.db.run_sync(count)
     other_record = 2  # volunteer_a2's record, team A2
@@ -183,4 +183,4 @@ async def test_records_of_others_cannot_be_deleted_by_forged_buttons(
             ):
                 await user.press(forged)
     assert app.db.run_sync(count) == before
-    assert app.db.run_sync(lambda s: sessions.get_session(s, other_record)) is not None
+    assert app.db.run_sync(lambda s: assists.get_assist(s, other_record)) is not None

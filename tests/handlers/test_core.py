@@ -15,12 +15,12 @@ from tests.factories import Harness
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def make_team_and_invite(app: App, *, role: str = "volunteer", uses: int = 1) -> str:
     """Create Tổ 12 in Phường Hải Châu and an invite code for it."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> str:
         team = teams.create_team(
@@ -73,7 +73,7 @@ async def test_used_unknown_and_expired_codes_get_clear_messages(
 
 def make_team_and_invite_again(app: App) -> str:
     """Create another invite for team 1."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     return app.db.run_sync(
         lambda s: (
             invites.create_invite(
@@ -142,7 +142,7 @@ async def test_duplicate_update_takes_effect_once(harness: Harness, app: App) ->
     count = app.db.run_sync(lambda s: len(s.exec(select(ProcessedUpdate)).all()))
     assert count == 1
     uses = app.db.run_sync(
-        lambda s: invites.redeem_invite(s, code="x", person_id=1, now=app.services.clock.now())
+        lambda s: invites.redeem_invite(s, code="x", person_id=1, now=app.parts.clock.now())
     )
     assert uses[0].value == "unknown"
 

@@ -24,8 +24,8 @@ NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 
 def sweep(app: App) -> list[Delivery]:
     """Run the escalation sweep at the app's clock."""
-    now = app.services.clock.now()
-    return app.db.run_sync(lambda s: escalate_handoffs(s, now=now, services=app.services))
+    now = app.parts.clock.now()
+    return app.db.run_sync(lambda s: escalate_handoffs(s, now=now, parts=app.parts))
 
 
 async def test_leader_is_told_once_after_30_minutes(
@@ -215,15 +215,15 @@ async def test_run_escalation_sends_what_the_sweep_returns(
             raise RuntimeError("channel down")
         sent.append(delivery)
 
-    assert await run_escalation(app.db, app.services, send) == 1
+    assert await run_escalation(app.db, app.parts, send) == 1
     assert [d.address.chat_id for d in sent] == ["r1"]
-    assert await run_escalation(app.db, app.services, send) == 0
+    assert await run_escalation(app.db, app.parts, send) == 0
 
 
 async def test_the_scheduler_runs_the_sweep_every_minute(app: App) -> None:
     from scheduler.runner import HANDOFF_JOB, SchedulerService
 
-    service = SchedulerService(app.db, app.dispatcher, app.services, charts=False, use_lease=False)
+    service = SchedulerService(app.db, app.dispatcher, app.parts, charts=False, use_lease=False)
     service.start()
     try:
         assert service._scheduler is not None

@@ -24,7 +24,7 @@ GOLD = "Giá vàng hôm nay bao nhiêu?"
 
 def place(app: App, user: User, team_id: int) -> None:
     """Remember that a resident lives in a team's area."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: Session) -> None:
         from storage import people

@@ -53,6 +53,6 @@ def test_leader_tools_never_crash(
         replies = _send(world_app, user, kind=Kind.BUTTON, payload=f"ldr:{payload}")
     else:
         replies = _send(world_app, user, kind=Kind.TEXT, text=f"/{command} {args}")
-    unexpected = world_app.services.translations.get("vi").text("error.unexpected")
+    unexpected = world_app.parts.translations.get("vi").text("error.unexpected")
     assert replies and unexpected not in replies, caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -11,7 +11,7 @@ from tests.reports import world as w
 
 def en(app: App, key: str, **params: object) -> str:
     """Return an English catalog text."""
-    return app.services.translations.get("en").text(key, **params)
+    return app.parts.translations.get("en").text(key, **params)
 
 
 async def test_leader_changes_day_time_and_turns_reminders_off(harness: Harness, app: App) -> None:
@@ -58,7 +58,7 @@ async def test_volunteer_mutes_and_unmutes(harness: Harness, app: App) -> None:
     await lan.say("/unmute")
     assert not app.db.run_sync(lambda s: team_prefs.is_muted(s, world.volunteers[0]))
     await lan.say("/unmute")
-    assert lan.text() == app.services.translations.get("vi").text("mute.not_muted")
+    assert lan.text() == app.parts.translations.get("vi").text("mute.not_muted")
 
 
 async def _group_command(app: App, user_id: str, text: str, update: str) -> list[str]:
@@ -72,11 +72,11 @@ async def test_linkgroup_only_in_a_group_by_the_leader(harness: Harness, app: Ap
     world = w.build(app)
     hoa = harness.user("200")
     await hoa.say("/linkgroup")
-    assert hoa.text() == app.services.translations.get("vi").text("group.only_in_group")
+    assert hoa.text() == app.parts.translations.get("vi").text("group.only_in_group")
     refused = await _group_command(app, "301", "/linkgroup", "g1")
-    assert refused == [app.services.translations.get("vi").text("error.not_allowed")]
+    assert refused == [app.parts.translations.get("vi").text("error.not_allowed")]
     other = await _group_command(app, "400", f"/linkgroup #{world.team}", "g2")
-    assert other == [app.services.translations.get("vi").text("error.not_allowed")]
+    assert other == [app.parts.translations.get("vi").text("error.not_allowed")]
     ignored = await _group_command(app, "200", "chào cả nhà", "g3")
     assert ignored == []
     linked = await _group_command(app, "200", "/linkgroup@tcns_test_bot", "g4")

@@ -12,7 +12,7 @@ from tests.reports import world as w
 
 
 def _march_work(app: App, world: w.World) -> None:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> None:
         lan, minh, _ = world.volunteers
@@ -70,9 +70,9 @@ async def test_one_line_target_and_progress(harness: Harness, app: App) -> None:
     await hoa.say("/target Tổ dân phố 9 vneid2 5")
     assert "Tổ dân phố 9" in hoa.text()
     await hoa.say("/target 1 banana 5")
-    assert hoa.text() == app.services.translations.get("en").text("target.unknown_metric")
+    assert hoa.text() == app.parts.translations.get("en").text("target.unknown_metric")
     await hoa.say("/target 1 vneid2")
-    assert hoa.text() == app.services.translations.get("en").text("target.usage")
+    assert hoa.text() == app.parts.translations.get("en").text("target.usage")
 
 
 async def test_targets_with_buttons(harness: Harness, app: App) -> None:
@@ -83,7 +83,7 @@ async def test_targets_with_buttons(harness: Harness, app: App) -> None:
     await hoa.press_label("Tổ dân phố 1")
     await hoa.press_label("định danh mức 2")
     await hoa.say("bốn mươi")
-    assert hoa.text() == app.services.translations.get("vi").text("target.bad_number")
+    assert hoa.text() == app.parts.translations.get("vi").text("target.bad_number")
     await hoa.say("40")
     assert "6/40 (15%)" in hoa.text()
     await hoa.say("/target 2026-02")

@@ -18,7 +18,7 @@ from tests.factories import Harness, RecordingChannel, User
 
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 def two_channels(app: App) -> Harness:
@@ -49,7 +49,7 @@ def person_of(app: App, channel: str, user_id: str) -> int:
 
 def add_membership(app: App, user: User, team: str, role: str) -> int:
     """Put a user's person into a team (created on demand) with a role; return the team id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     person_id = person_of(app, user.channel, user.user_id)
 
     def work(session: Session) -> int:
@@ -92,7 +92,7 @@ async def test_memberships_merge_keeping_the_stronger_role(app: App) -> None:
     own = add_membership(app, zalo, "Tổ 2", "volunteer")
     source = person_of(app, "zalo", "zalo-222")
     app.db.run_sync(lambda s: s.add(WardAdmin(person_id=source, ward_id=1)))
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     app.db.run_sync(
         lambda s: s.add(
             Invite(

@@ -8,9 +8,9 @@ import pytest
 
 from bot.app import App
 from bot.core.clock import FixedClock
-from storage import sessions
-from storage.session_models import AuditEntry
-from storage.sessions import ItemInput
+from storage import assists
+from storage.assist_models import AuditEntry
+from storage.assists import ItemInput
 from tests.factories import Harness
 from tests.handlers.log_helpers import (
     add_member,
@@ -28,7 +28,7 @@ TODAY = date(2026, 3, 4)  # a Wednesday
 
 def audit(app: App, session_id: int) -> list[AuditEntry]:
     """Return the audit entries of a record."""
-    return app.db.run_sync(lambda s: sessions.audit_of(s, session_id))
+    return app.db.run_sync(lambda s: assists.audit_of(s, session_id))
 
 
 async def test_undo_within_a_day_deletes_with_an_audit_entry(harness: Harness, app: App) -> None:
@@ -201,7 +201,7 @@ async def test_mine_shows_week_month_by_service_and_streak(harness: Harness, app
     ],
 )
 def test_weekly_streak(days: list[date], streak: int) -> None:
-    from handlers.sessionlog.stats import weekly_streak
+    from handlers.assistlog.stats import weekly_streak
 
     assert weekly_streak(days, TODAY) == streak
 

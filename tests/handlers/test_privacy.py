@@ -10,14 +10,14 @@ from sqlmodel import select
 
 from bot.app import App
 from handlers.privacy import notice_once
-from storage import people, privacy, questions, sessions, teams
+from storage import assists, people, privacy, questions, teams
 from storage.models import Identity, Membership, Person
 from storage.question_models import ResidentQuestion
 from tests.factories import Harness
 
 
 def vi(app: App, key: str, **params: object) -> str:
-    return app.services.translations.get("vi").text(key, **params)
+    return app.parts.translations.get("vi").text(key, **params)
 
 
 async def test_privacy_notice_names_what_is_kept(harness: Harness, app: App) -> None:
@@ -32,7 +32,7 @@ async def test_resident_is_forgotten_with_questions_and_identity(
 ) -> None:
     user = harness.user("r1")
     await user.say("/lang")
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     person_id = app.db.run_sync(
         lambda s: people.find_identity(s, channel="test", user_id="r1").person_id  # type: ignore[union-attr]
     )
@@ -68,7 +68,7 @@ async def test_resident_is_forgotten_with_questions_and_identity(
 async def test_member_cannot_be_silently_forgotten_but_can_export(
     harness: Harness, app: App
 ) -> None:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     volunteer = harness.user("v1")
     await volunteer.say("/help")
 
@@ -83,7 +83,7 @@ async def test_member_cannot_be_silently_forgotten_but_can_export(
                 person_id=person.person_id, team_id=team.id or 0, role="volunteer", joined_at=now
             )
         )  # type: ignore[attr-defined]
-        sessions.add_session(
+        assists.add_assist(
             session,  # type: ignore[arg-type]
             person_id=person.person_id,
             team_id=team.id or 0,
@@ -95,7 +95,7 @@ async def test_member_cannot_be_silently_forgotten_but_can_export(
             note="hai cụ",
             out_of_hours=False,
             day_kind="workday",
-            items=[sessions.ItemInput("vneid_level2", 3, 2, ("otp_not_received",))],
+            items=[assists.ItemInput("vneid_level2", 3, 2, ("otp_not_received",))],
         )
 
     app.db.run_sync(setup)
@@ -127,8 +127,8 @@ async def test_notice_is_shown_once(app: App, harness: Harness) -> None:
             locale="vi",
             state="",
             data={},
-            now=app.services.clock.now(),
-            services=app.services,
+            now=app.parts.clock.now(),
+            parts=app.parts,
         )
         return [notice_once(ctx) is not None, notice_once(ctx) is not None]
 
@@ -136,7 +136,7 @@ async def test_notice_is_shown_once(app: App, harness: Harness) -> None:
 
 
 def test_old_questions_are_purged(app: App) -> None:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     for age in (100, 10):
         app.db.run_sync(
             lambda s, age=age: questions.add_question(

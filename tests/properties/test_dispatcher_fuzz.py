@@ -154,7 +154,7 @@ def test_any_text_gets_a_polite_reply(
     user = "admin" if role == "admin" else role
     msg = Incoming(ChatKey(channel, user, user), f"t{next(_ids)}", Kind.TEXT, text=body)
     replies = _process(fuzz_app, msg)
-    unexpected = fuzz_app.services.translations.get("vi").text("error.unexpected")
+    unexpected = fuzz_app.parts.translations.get("vi").text("error.unexpected")
     assert unexpected not in replies, caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
     assert replies, f"no reply to {body!r}"
@@ -184,6 +184,6 @@ def test_any_button_payload_is_handled_or_refused_politely(
         ChatKey("fuzz", role, role), f"b{next(_ids)}", Kind.BUTTON, payload=f"{prefix}:{rest}"
     )
     replies = _process(fuzz_app, msg)
-    unexpected = fuzz_app.services.translations.get("vi").text("error.unexpected")
+    unexpected = fuzz_app.parts.translations.get("vi").text("error.unexpected")
     assert unexpected not in replies, caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

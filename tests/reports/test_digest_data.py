@@ -18,7 +18,7 @@ WEEK = Week(date(2026, 2, 23))
 
 def test_bulk_and_single_team_digests_agree(app: App) -> None:
     world = w.build(app)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> None:
         for offset in range(20):
@@ -89,7 +89,7 @@ def test_a_big_team_digest_fits_one_message(app: App, clock: FixedClock) -> None
     ]
     assert len(data.volunteers) == 200 and len(data.silent) == 200
     for lang in ("vi", "en"):
-        text = digest_text(app.services.translations.get(lang), lang, data)
+        text = digest_text(app.parts.translations.get(lang), lang, data)
         assert len(text) <= MAX_TEXT
         assert "(+" in text and "Nguyễn Thị Phương Thảo Số" in text
 
@@ -104,7 +104,7 @@ def test_report_queries_on_every_database(app_any_db: App) -> None:
 
     app = app_any_db
     world = w.build(app)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> None:
         for offset in range(10):

@@ -13,7 +13,7 @@ from tests.reports import world as w
 
 
 def _log_march(app: App, world: w.World) -> None:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     lan, minh, _ = world.volunteers
 
     def work(session: object) -> None:

@@ -26,7 +26,7 @@ SERVICES = [s.key for s in default_catalogue().all()]
 def _random_month(app: App, world: w.World) -> list[tuple[int, date, int, bool, list[w.Item]]]:
     """Store seeded random sessions from mid-February to mid-April; return what was stored."""
     rng = random.Random(7)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     teams = [world.team, world.sister_team, world.far_team]
     stored: list[tuple[int, date, int, bool, list[w.Item]]] = []
 
@@ -78,7 +78,7 @@ def _expected(stored: list, teams: set[int], month: Month) -> dict[str, tuple[in
 async def test_team_xlsx_numbers_match_the_records(harness: Harness, app: App, cutoff: int) -> None:
     world = w.build(app)
     stored = _random_month(app, world)
-    app.services.settings = replace(app.settings, report_cutoff_day=cutoff)
+    app.parts.settings = replace(app.settings, report_cutoff_day=cutoff)
     hoa = harness.user("200")
     deliveries = await hoa.say("/report 2026-03")
     document = deliveries[0].reply.document
@@ -124,7 +124,7 @@ async def test_ward_and_city_reports_have_one_line_per_unit(app: App) -> None:
     world = w.build(app)
     stored = _random_month(app, world)
     month = Month(2026, 3)
-    catalog = app.services.translations.get("vi")
+    catalog = app.parts.translations.get("vi")
     ward = app.db.run_sync(
         lambda s: month_report(s, scope="ward", scope_id=world.ward, month=month)
     )
@@ -173,7 +173,7 @@ async def test_empty_month_and_english_report(app: App) -> None:
         lambda s: month_report(s, scope="team", scope_id=world.team, month=Month(2025, 1))
     )
     assert report.totals.sessions == 0 and report.reasons == []
-    catalog = app.services.translations.get("en")
+    catalog = app.parts.translations.get("en")
     book = load_workbook(io.BytesIO(report_xlsx(report, catalog, "en", issued=date(2025, 2, 1))))
     values = [
         c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None

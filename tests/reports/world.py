@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from bot.app import App
 from domain.office_hours import day_kind
-from storage import people, sessions, teams
+from storage import assists, people, teams
+from storage.assists import ItemInput
 from storage.models import Membership, Person, WardAdmin
-from storage.sessions import ItemInput
 
 Item = tuple[str, int, int, tuple[str, ...]]
 
@@ -62,7 +62,7 @@ def log(
     now: datetime,
 ) -> int:
     """Store one assistance session."""
-    return sessions.add_session(
+    return assists.add_assist(
         session,
         person_id=person_id,
         team_id=team_id,
@@ -80,7 +80,7 @@ def log(
 
 def build(app: App) -> World:
     """Create Phường Hải Châu (Tổ 12 with three areas, Tổ 13) and Phường Hòa Cường (Tổ 1)."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     world = World()
 
     def work(session: Session) -> None:

@@ -36,10 +36,10 @@ async def main() -> None:
         token=settings.channel("telegram").token,
         base_url=settings.channel("telegram").api_base_url,
         dispatcher=app.dispatcher,
-        translations=app.services.translations,
+        translations=app.parts.translations,
     )
     await channel.app.initialize()
-    service = SchedulerService(app.db, app.dispatcher, app.services, config=CONFIG, charts=False)
+    service = SchedulerService(app.db, app.dispatcher, app.parts, config=CONFIG, charts=False)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     service.start()

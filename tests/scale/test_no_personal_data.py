@@ -97,7 +97,7 @@ def invite_code(text: str) -> str:
 
 def make_leader(app: App, user_id: str, channel: str) -> int:
     """Create a team led by this account; return the team id."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> int:
         from sqlmodel import Session
@@ -195,7 +195,7 @@ async def test_telegram_path_stores_and_logs_no_personal_data(
             token=TOKEN,
             base_url=fake.base_url,
             dispatcher=app.dispatcher,
-            translations=app.services.translations,
+            translations=app.parts.translations,
             poll_timeout=1,
             sleep=no_sleep,
         )

@@ -84,6 +84,6 @@ def make_service(
         sleep=ticks.sleep,
     )
     return SchedulerService(
-        db or app.db, app.dispatcher, app.services, config=config, transport=transport,
+        db or app.db, app.dispatcher, app.parts, config=config, transport=transport,
         pacer=pacer, holder=holder, use_lease=use_lease, charts=charts,
     )  # fmt: skip

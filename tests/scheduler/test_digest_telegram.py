@@ -42,7 +42,7 @@ async def tg_app(settings: Settings, clock: FixedClock, fake: FakeTelegram) -> A
     )
     channel = TelegramChannel(
         token=TOKEN, base_url=fake.base_url, dispatcher=app.dispatcher,
-        translations=app.services.translations, poll_timeout=1, sleep=_no_sleep,
+        translations=app.parts.translations, poll_timeout=1, sleep=_no_sleep,
     )  # fmt: skip
     await channel.app.initialize()
     try:
@@ -53,7 +53,7 @@ async def tg_app(settings: Settings, clock: FixedClock, fake: FakeTelegram) -> A
 
 
 def _team_with_telegram_leaders(app: App) -> list[int]:
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     world = w.build(app)
 
     def work(session: object) -> list[int]:
@@ -95,7 +95,7 @@ async def test_monday_digest_arrives_as_photo_and_text_without_429(
     pacer = Pacer(global_per_second=config.global_per_second,
                   per_chat_per_second=config.per_chat_per_second, clock=ticks, sleep=ticks.sleep)  # fmt: skip
     service = SchedulerService(
-        tg_app.db, tg_app.dispatcher, tg_app.services, pacer=pacer, config=config
+        tg_app.db, tg_app.dispatcher, tg_app.parts, pacer=pacer, config=config
     )
     clock.set(local(2026, 3, 9, 7, 0, 30))
     report = await service.run_due()
@@ -110,6 +110,6 @@ async def test_monday_digest_arrives_as_photo_and_text_without_429(
     assert all(call.ok for call in fake.calls)
     assert len(fake.calls_of("sendPhoto")) == 3 and len(fake.calls_of("sendMessage")) == 3
     await service.shutdown()
-    again = SchedulerService(tg_app.db, tg_app.dispatcher, tg_app.services, pacer=pacer)
+    again = SchedulerService(tg_app.db, tg_app.dispatcher, tg_app.parts, pacer=pacer)
     assert (await again.run_due()).planned.digests == 0
     assert len(fake.calls_of("sendMessage")) == 3

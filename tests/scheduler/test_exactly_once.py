@@ -32,7 +32,7 @@ class Crash(BaseException):
 
 def _many_leaders(app: App, count: int) -> list[str]:
     """Give Tổ 12 `count` more leaders (user ids 600…) so a digest run has many recipients."""
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     world = w.build(app)
 
     def work(session: object) -> list[str]:
@@ -185,7 +185,7 @@ def test_retry_after_is_read_from_seconds_or_timedelta() -> None:
 
 async def test_a_leader_of_two_teams_gets_both_digests_once(app: App) -> None:
     world = w.build(app)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     app.db.run_sync(lambda s: w.join(s, world.leader, world.sister_team, "leader", now))  # type: ignore[arg-type]
     sent = Recorder()
     await make_service(app, sent).run_due(MONDAY)

@@ -9,11 +9,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from storage import conversations, people, sessions, teams
+from storage import assists, conversations, people, teams
+from storage.assist_models import Assist, AssistItem
+from storage.assists import ItemInput
 from storage.db import Database
 from storage.models import Conversation, Person, ProcessedUpdate
-from storage.session_models import AssistItem, AssistSession
-from storage.sessions import ItemInput
 
 NOW = datetime(2026, 3, 4, 2, 0, 0, 123456, tzinfo=UTC)
 KEY = {"channel": "telegram", "chat_id": "5", "user_id": "5"}
@@ -120,13 +120,13 @@ async def test_a_raw_session_reads_back_through_the_orm(db: Database) -> None:
         ItemInput("qr_payment", 1, 1, ()),
     ]
     session_id = await db.run_short(
-        lambda s: sessions.add_session(
+        lambda s: assists.add_assist(
             s, person_id=person_id, team_id=team_id, area_id=area.id, day=date(2026, 3, 3),
             received_at=NOW, minutes=45, channel="telegram", note="", out_of_hours=True,
             day_kind="workday", items=items,
         )
     )  # fmt: skip
-    stored = db.run_sync(lambda s: s.get(AssistSession, session_id))
+    stored = db.run_sync(lambda s: s.get(Assist, session_id))
     assert stored is not None
     assert (stored.day, stored.received_at, stored.out_of_hours) == (date(2026, 3, 3), NOW, True)
     lines = db.run_sync(
@@ -137,9 +137,7 @@ async def test_a_raw_session_reads_back_through_the_orm(db: Database) -> None:
         ("vneid_level2", 3, 2, ["otp_not_received"]),
     ]
     found = db.run_sync(
-        lambda s: s.exec(
-            select(AssistSession).where(col(AssistSession.day) == date(2026, 3, 3))
-        ).all()
+        lambda s: s.exec(select(Assist).where(col(Assist.day) == date(2026, 3, 3))).all()
     )
     assert [s.id for s in found] == [session_id]
 

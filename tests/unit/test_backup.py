@@ -25,7 +25,7 @@ Dump = dict[str, list[tuple[Any, ...]]]
 def fill(database_url: str, team_name: str = "Tổ 12", user: str = "42") -> None:
     """Store a team with areas, a member, an invite and a conversation."""
     app = build_app(Settings(database_url=database_url), migrate=False)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: Session) -> None:
         team = teams.create_team(

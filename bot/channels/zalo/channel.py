@@ -147,7 +147,7 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.files = files
         self.inbox = inbox
-        self.timezone: ZoneInfo = dispatcher.services.settings.timezone
+        self.timezone: ZoneInfo = dispatcher.parts.settings.timezone
         token_id = client.token_id
         self.own_ids: frozenset[str] = frozenset({token_id} if token_id else ())
         self._sleep = sleep

@@ -10,12 +10,12 @@ from bot.core.flow import Outcome
 from domain.quicklog import MAX_PEOPLE, parse_quick_log
 from domain.services import default_catalogue
 from domain.text import fold
-from handlers.sessionlog import steps
-from handlers.sessionlog.buttons import set_ok
-from handlers.sessionlog.draft import Draft, Item
-from handlers.sessionlog.render import redaction_notice
-from handlers.sessionlog.save import clean_note
-from handlers.sessionlog.steps import gap, proceed, reask
+from handlers.assistlog import steps
+from handlers.assistlog.buttons import set_ok
+from handlers.assistlog.draft import Draft, Item
+from handlers.assistlog.render import redaction_notice
+from handlers.assistlog.save import clean_note
+from handlers.assistlog.steps import gap, proceed, reask
 
 _COUNT = re.compile(r"^(\d{1,4})\s*(?:ng|nguoi|people|persons?)?$")
 _RATIO = re.compile(r"^(\d{1,4})\s*/\s*(\d{1,4})$")

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from storage import hotpath
-from storage.session_models import AssistItem, AssistSession, AuditEntry
+from storage.assist_models import ASSIST_KINDS, Assist, AssistItem, AuditEntry
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class ItemInput:
 
 
 @dataclass(frozen=True)
-class SessionRecord:
+class AssistRecord:
     """A session with its lines, detached from the database session."""
 
     id: int
@@ -40,6 +40,9 @@ class SessionRecord:
     out_of_hours: bool
     day_kind: str
     items: tuple[ItemInput, ...]
+    kind: str = "assist"
+    households: int | None = None
+    attendees: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready snapshot (for the audit trail)."""
@@ -50,6 +53,9 @@ class SessionRecord:
             "minutes": self.minutes,
             "note": self.note,
             "out_of_hours": self.out_of_hours,
+            "kind": self.kind,
+            "households": self.households,
+            "attendees": self.attendees,
             "items": [
                 {"service": i.service, "people": i.people, "succeeded": i.succeeded,
                  "reasons": list(i.reasons)}
@@ -58,7 +64,7 @@ class SessionRecord:
         }  # fmt: skip
 
 
-def add_session(
+def add_assist(
     session: Session,
     *,
     person_id: int,
@@ -72,8 +78,13 @@ def add_session(
     out_of_hours: bool,
     day_kind: str,
     items: Sequence[ItemInput],
+    kind: str = "assist",
+    households: int | None = None,
+    attendees: int | None = None,
 ) -> int:
-    """Store a session and its lines; return its id."""
+    """Store a session and its lines; return its id (kind is one of ASSIST_KINDS)."""
+    if kind not in ASSIST_KINDS:
+        raise ValueError(f"unknown session kind {kind!r}")
     db = hotpath.raw(session)
     params = {
         "person_id": person_id,
@@ -86,6 +97,9 @@ def add_session(
         "note": note,
         "out_of_hours": out_of_hours,
         "day_kind": day_kind,
+        "kind": kind,
+        "households": households,
+        "attendees": attendees,
     }
     session_id = int(db.execute(hotpath.INSERT_SESSION, params).fetchone()[0])
     if items:
@@ -118,61 +132,59 @@ def _item_rows(session_id: int, items: Sequence[ItemInput]) -> list[AssistItem]:
     ]
 
 
-def get_session(session: Session, session_id: int) -> SessionRecord | None:
+def get_assist(session: Session, session_id: int) -> AssistRecord | None:
     """Return one session with its lines."""
-    row = session.get(AssistSession, session_id)
+    row = session.get(Assist, session_id)
     return None if row is None else _records(session, [row])[0]
 
 
-def recent_sessions(session: Session, *, person_id: int, limit: int = 10) -> list[SessionRecord]:
+def recent_assists(session: Session, *, person_id: int, limit: int = 10) -> list[AssistRecord]:
     """Return a person's latest sessions, newest first."""
     statement = (
-        select(AssistSession)
-        .where(col(AssistSession.person_id) == person_id)
-        .order_by(col(AssistSession.received_at).desc(), col(AssistSession.id).desc())
+        select(Assist)
+        .where(col(Assist.person_id) == person_id)
+        .order_by(col(Assist.received_at).desc(), col(Assist.id).desc())
         .limit(limit)
     )
     return _records(session, list(session.exec(statement).all()))
 
 
-def recent_team_sessions(
+def recent_team_assists(
     session: Session, *, team_ids: Sequence[int], exclude_person_id: int, limit: int = 10
-) -> list[SessionRecord]:
+) -> list[AssistRecord]:
     """Return the latest sessions of some teams logged by other people, newest first."""
     if not team_ids:
         return []
     statement = (
-        select(AssistSession)
+        select(Assist)
         .where(
-            col(AssistSession.team_id).in_(list(team_ids)),
-            col(AssistSession.person_id) != exclude_person_id,
+            col(Assist.team_id).in_(list(team_ids)),
+            col(Assist.person_id) != exclude_person_id,
         )
-        .order_by(col(AssistSession.received_at).desc(), col(AssistSession.id).desc())
+        .order_by(col(Assist.received_at).desc(), col(Assist.id).desc())
         .limit(limit)
     )
     return _records(session, list(session.exec(statement).all()))
 
 
-def sessions_between(
+def assists_between(
     session: Session,
     *,
     start: date,
     end: date,
     team_ids: Sequence[int] | None = None,
     person_id: int | None = None,
-) -> list[SessionRecord]:
+) -> list[AssistRecord]:
     """Return the sessions whose day is in [start, end), optionally for some teams or a person."""
-    statement = select(AssistSession).where(
-        col(AssistSession.day) >= start, col(AssistSession.day) < end
-    )
+    statement = select(Assist).where(col(Assist.day) >= start, col(Assist.day) < end)
     if team_ids is not None:
-        statement = statement.where(col(AssistSession.team_id).in_(list(team_ids)))
+        statement = statement.where(col(Assist.team_id).in_(list(team_ids)))
     if person_id is not None:
-        statement = statement.where(col(AssistSession.person_id) == person_id)
-    return _records(session, list(session.exec(statement.order_by(col(AssistSession.id))).all()))
+        statement = statement.where(col(Assist.person_id) == person_id)
+    return _records(session, list(session.exec(statement.order_by(col(Assist.id))).all()))
 
 
-def _records(session: Session, rows: list[AssistSession]) -> list[SessionRecord]:
+def _records(session: Session, rows: list[Assist]) -> list[AssistRecord]:
     ids = [r.id for r in rows if r.id is not None]
     items: dict[int, list[ItemInput]] = {i: [] for i in ids}
     if ids:
@@ -186,7 +198,7 @@ def _records(session: Session, rows: list[AssistSession]) -> list[SessionRecord]
                 ItemInput(item.service, item.people, item.succeeded, tuple(item.reasons or ()))
             )
     return [
-        SessionRecord(
+        AssistRecord(
             id=r.id or 0,
             person_id=r.person_id,
             team_id=r.team_id,
@@ -199,6 +211,9 @@ def _records(session: Session, rows: list[AssistSession]) -> list[SessionRecord]
             out_of_hours=r.out_of_hours,
             day_kind=r.day_kind,
             items=tuple(items.get(r.id or 0, ())),
+            kind=r.kind,
+            households=r.households,
+            attendees=r.attendees,
         )
         for r in rows
     ]
@@ -214,19 +229,31 @@ class Changes:
     note: str | None = None
     out_of_hours: bool | None = None
     day_kind: str | None = None
+    kind: str | None = None
+    households: int | None = None
+    attendees: int | None = None
     items: Sequence[ItemInput] | None = None
     clear_area: bool = field(default=False)
 
 
-def update_session(
+def update_assist(
     session: Session, *, session_id: int, actor_person_id: int, now: datetime, changes: Changes
-) -> SessionRecord | None:
+) -> AssistRecord | None:
     """Apply changes to a session and keep an audit entry with before and after."""
-    row = session.get(AssistSession, session_id)
+    row = session.get(Assist, session_id)
     if row is None:
         return None
     before = _records(session, [row])[0]
-    for name in ("day", "minutes", "note", "out_of_hours", "day_kind"):
+    for name in (
+        "day",
+        "minutes",
+        "note",
+        "out_of_hours",
+        "day_kind",
+        "kind",
+        "households",
+        "attendees",
+    ):
         value = getattr(changes, name)
         if value is not None:
             setattr(row, name, value)
@@ -251,11 +278,11 @@ def update_session(
     return after
 
 
-def delete_session(
+def delete_assist(
     session: Session, *, session_id: int, actor_person_id: int, now: datetime
-) -> SessionRecord | None:
+) -> AssistRecord | None:
     """Delete a session and its lines, keeping an audit entry with what was removed."""
-    row = session.get(AssistSession, session_id)
+    row = session.get(Assist, session_id)
     if row is None:
         return None
     before = _records(session, [row])[0]
@@ -288,13 +315,13 @@ def audit_of(session: Session, session_id: int) -> list[AuditEntry]:
 def active_days(session: Session, *, person_id: int, since: date) -> list[date]:
     """Return the distinct days since a date on which a person logged something."""
     statement = (
-        select(col(AssistSession.day))
-        .where(col(AssistSession.person_id) == person_id, col(AssistSession.day) >= since)
-        .group_by(col(AssistSession.day))
+        select(col(Assist.day))
+        .where(col(Assist.person_id) == person_id, col(Assist.day) >= since)
+        .group_by(col(Assist.day))
     )
     return sorted(session.exec(statement).all())
 
 
-def count_sessions(session: Session) -> int:
+def count_assists(session: Session) -> int:
     """Return how many sessions are stored."""
-    return int(session.exec(select(func.count()).select_from(AssistSession)).one())
+    return int(session.exec(select(func.count()).select_from(Assist)).one())

@@ -11,12 +11,12 @@ from bot.core.flow import Outcome
 from bot.core.messages import Reply
 from domain.quicklog import MAX_PEOPLE
 from domain.services import default_catalogue
+from handlers.assistlog import questions as q
+from handlers.assistlog import steps
+from handlers.assistlog.draft import Draft, Item
+from handlers.assistlog.save import save
+from handlers.assistlog.steps import Gap, ask, gap, proceed
 from handlers.common import number
-from handlers.sessionlog import questions as q
-from handlers.sessionlog import steps
-from handlers.sessionlog.draft import Draft, Item
-from handlers.sessionlog.save import save
-from handlers.sessionlog.steps import Gap, ask, gap, proceed
 
 logger = logging.getLogger(__name__)
 Action = Callable[[Context, Draft, list[str]], Outcome | None]

@@ -10,9 +10,16 @@ from sqlmodel import Field, SQLModel
 
 from storage.models import utc_column
 
+ASSIST_KINDS = ("assist", "awareness", "class")
+"""What a session was: one-to-one help, an awareness session, or a digital-skills class."""
 
-class AssistSession(SQLModel, table=True):
-    """One assistance session a volunteer logged (the day it happened, apart from when received)."""
+
+class Assist(SQLModel, table=True):
+    """One assistance session a volunteer logged (the day it happened, apart from when received).
+
+    `kind` is one of ASSIST_KINDS; `households` (households reached) and `attendees` (people at an
+    awareness session or learners in a class) are optional counts the volunteer may give.
+    """
 
     __tablename__ = "assist_session"
     __table_args__ = (
@@ -30,6 +37,11 @@ class AssistSession(SQLModel, table=True):
     note: str = Field(default="", max_length=1000)
     out_of_hours: bool = False
     day_kind: str = Field(default="workday", max_length=8)
+    kind: str = Field(
+        default="assist", max_length=16, sa_column_kwargs={"server_default": "assist"}
+    )
+    households: int | None = None
+    attendees: int | None = None
 
 
 class AssistItem(SQLModel, table=True):

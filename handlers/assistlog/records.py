@@ -8,13 +8,13 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
+from handlers.assistlog import steps
+from handlers.assistlog.draft import Draft
+from handlers.assistlog.render import record_line
+from handlers.assistlog.save import may_correct
 from handlers.common import number, say
-from handlers.sessionlog import steps
-from handlers.sessionlog.draft import Draft
-from handlers.sessionlog.render import record_line
-from handlers.sessionlog.save import may_correct
-from storage import sessions
-from storage.sessions import SessionRecord
+from storage import assists
+from storage.assists import AssistRecord
 
 logger = logging.getLogger(__name__)
 UNDO_WINDOW = timedelta(hours=24)
@@ -29,11 +29,11 @@ def _id(text: str) -> int | None:
     return number(text.strip().lstrip("#"))
 
 
-def _areas(ctx: Context, record: SessionRecord) -> dict[int, str]:
+def _areas(ctx: Context, record: AssistRecord) -> dict[int, str]:
     return {a.id or 0: a.name for a in steps.team_areas(ctx, record.team_id)}
 
 
-def _confirm_delete(ctx: Context, record: SessionRecord, key: str, payload: str) -> Outcome:
+def _confirm_delete(ctx: Context, record: AssistRecord, key: str, payload: str) -> Outcome:
     text = ctx.t(key, record=record_line(ctx, record, _areas(ctx, record)))
     buttons = rows(
         Button(ctx.t("log.button.delete", id=record.id), payload),
@@ -43,7 +43,7 @@ def _confirm_delete(ctx: Context, record: SessionRecord, key: str, payload: str)
     return Outcome([Reply(text=text, buttons=buttons)])
 
 
-def _undoable(ctx: Context, record: SessionRecord | None) -> bool:
+def _undoable(ctx: Context, record: AssistRecord | None) -> bool:
     return (
         record is not None
         and record.person_id == ctx.person_id
@@ -53,7 +53,7 @@ def _undoable(ctx: Context, record: SessionRecord | None) -> bool:
 
 def undo(ctx: Context) -> Outcome:
     """Offer to delete the sender's latest record, if it came in less than 24 hours ago."""
-    latest = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=1)
+    latest = assists.recent_assists(ctx.session, person_id=ctx.person_id, limit=1)
     if not latest:
         return say(ctx, "log.undo.none")
     record = latest[0]
@@ -62,8 +62,8 @@ def undo(ctx: Context) -> Outcome:
     return _confirm_delete(ctx, record, "log.undo.ask", f"lg:uy:{record.id}")
 
 
-def _delete(ctx: Context, record: SessionRecord) -> Outcome:
-    sessions.delete_session(
+def _delete(ctx: Context, record: AssistRecord) -> Outcome:
+    assists.delete_assist(
         ctx.session, session_id=record.id, actor_person_id=ctx.person_id, now=ctx.now
     )
     logger.info("Session %s deleted by person %s", record.id, ctx.person_id)
@@ -73,15 +73,15 @@ def _delete(ctx: Context, record: SessionRecord) -> Outcome:
 def undo_yes(ctx: Context, args: list[str]) -> Outcome:
     """Delete the record /undo offered (still the sender's and still within 24 hours)."""
     record_id = _id(args[0]) if args else None
-    record = sessions.get_session(ctx.session, record_id) if record_id is not None else None
+    record = assists.get_assist(ctx.session, record_id) if record_id is not None else None
     if record is None or not _undoable(ctx, record):
         return _stale(ctx)
     return _delete(ctx, record)
 
 
-def _correctable(ctx: Context, args: list[str]) -> SessionRecord | None:
+def _correctable(ctx: Context, args: list[str]) -> AssistRecord | None:
     record_id = _id(args[0]) if args else None
-    record = sessions.get_session(ctx.session, record_id) if record_id is not None else None
+    record = assists.get_assist(ctx.session, record_id) if record_id is not None else None
     return record if record is not None and may_correct(ctx, record) else None
 
 
@@ -106,7 +106,7 @@ def keep(ctx: Context, args: list[str]) -> Outcome:
     return say(ctx, "log.kept")
 
 
-def start_edit(ctx: Context, record: SessionRecord) -> Outcome:
+def start_edit(ctx: Context, record: AssistRecord) -> Outcome:
     """Open the edit menu of a stored record."""
     draft = Draft.from_record(record)
     return steps.reask(ctx, draft, steps.EDIT, ctx.t("log.edit.intro", id=record.id))

@@ -10,10 +10,10 @@ from domain.quicklog import Problem, QuickLog, parse_quick_log
 from domain.redact import redact
 from domain.services import default_catalogue
 from domain.text import fold
-from handlers.sessionlog.draft import Draft, Item
-from handlers.sessionlog.render import fmt_day, redaction_notice, service_label
-from handlers.sessionlog.save import clean_note
-from handlers.sessionlog.steps import proceed, team_areas
+from handlers.assistlog.draft import Draft, Item
+from handlers.assistlog.render import fmt_day, redaction_notice, service_label
+from handlers.assistlog.save import clean_note
+from handlers.assistlog.steps import proceed, team_areas
 
 AREA_TEXT_MAX = 60
 _COUNT_CODES = frozenset({"missing_count", "bad_count", "succeeded_over_people"})

@@ -7,17 +7,17 @@ from datetime import date, timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply
-from handlers.sessionlog import stats, steps
-from handlers.sessionlog.render import (
+from handlers.assistlog import stats, steps
+from handlers.assistlog.render import (
     fmt_hours,
     fmt_short_day,
     record_line,
     service_label,
     team_name,
 )
-from storage import session_stats, sessions
-from storage.session_stats import PeriodTotals
-from storage.sessions import SessionRecord
+from storage import assist_stats, assists
+from storage.assist_stats import PeriodTotals
+from storage.assists import AssistRecord
 
 RECENT = 10
 
@@ -51,13 +51,13 @@ def summary_lines(ctx: Context, person_id: int, today: date) -> list[str]:
     """Return the week, month and streak lines of a person."""
     week_start, week_end = stats.week_range(today)
     month_start, month_end = stats.month_range(today)
-    week = session_stats.period_totals(
+    week = assist_stats.period_totals(
         ctx.session, person_id=person_id, start=week_start, end=week_end
     )
-    month = session_stats.period_totals(
+    month = assist_stats.period_totals(
         ctx.session, person_id=person_id, start=month_start, end=month_end
     )
-    days = sessions.active_days(ctx.session, person_id=person_id, since=stats.streak_since(today))
+    days = assists.active_days(ctx.session, person_id=person_id, since=stats.streak_since(today))
     streak = stats.weekly_streak(days, today)
     week_header = ctx.t(
         "log.mine.week",
@@ -72,7 +72,7 @@ def summary_lines(ctx: Context, person_id: int, today: date) -> list[str]:
     return lines
 
 
-def _record_buttons(ctx: Context, records: list[SessionRecord]) -> tuple[tuple[Button, ...], ...]:
+def _record_buttons(ctx: Context, records: list[AssistRecord]) -> tuple[tuple[Button, ...], ...]:
     return tuple(
         (
             Button(ctx.t("log.button.edit_id", id=r.id), f"lg:me:{r.id}"),
@@ -82,7 +82,7 @@ def _record_buttons(ctx: Context, records: list[SessionRecord]) -> tuple[tuple[B
     )
 
 
-def _lines(ctx: Context, records: list[SessionRecord], *, with_team: bool) -> list[str]:
+def _lines(ctx: Context, records: list[AssistRecord], *, with_team: bool) -> list[str]:
     areas: dict[int, dict[int, str]] = {}
     lines = []
     for record in records:
@@ -101,7 +101,7 @@ def mine(ctx: Context) -> Outcome:
     """Show the sender's totals, streak and latest records (leaders also see their teams')."""
     today = ctx.local_now.date()
     lines = summary_lines(ctx, ctx.person_id, today)
-    recent = sessions.recent_sessions(ctx.session, person_id=ctx.person_id, limit=RECENT)
+    recent = assists.recent_assists(ctx.session, person_id=ctx.person_id, limit=RECENT)
     if recent:
         lines.append(ctx.t("log.mine.recent"))
         lines += _lines(ctx, recent, with_team=len(ctx.roles.teams) > 1)
@@ -109,7 +109,7 @@ def mine(ctx: Context) -> Outcome:
         lines.append(ctx.t("log.mine.empty"))
     replies = [Reply(text="\n".join(lines), buttons=_record_buttons(ctx, recent))]
     led = ctx.roles.led_teams()
-    team_records = sessions.recent_team_sessions(
+    team_records = assists.recent_team_assists(
         ctx.session, team_ids=led, exclude_person_id=ctx.person_id, limit=RECENT
     )
     if team_records:

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import hotpath
-from storage.session_models import AssistItem, AssistSession
+from storage.assist_models import Assist, AssistItem
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,12 @@ class PeriodTotals:
 def period_totals(session: Session, *, person_id: int, start: date, end: date) -> PeriodTotals:
     """Return a person's totals for the days in [start, end)."""
     in_period = (
-        col(AssistSession.person_id) == person_id,
-        col(AssistSession.day) >= start,
-        col(AssistSession.day) < end,
+        col(Assist.person_id) == person_id,
+        col(Assist.day) >= start,
+        col(Assist.day) < end,
     )
     count, minutes = session.exec(
-        select(func.count(col(AssistSession.id)), func.coalesce(func.sum(AssistSession.minutes), 0))
+        select(func.count(col(Assist.id)), func.coalesce(func.sum(Assist.minutes), 0))
         .where(*in_period)
     ).one()  # fmt: skip
     if not count:
@@ -51,7 +51,7 @@ def period_totals(session: Session, *, person_id: int, start: date, end: date) -
             func.sum(AssistItem.people),
             func.sum(AssistItem.succeeded),
         )
-        .join(AssistSession, col(AssistSession.id) == col(AssistItem.session_id))
+        .join(Assist, col(Assist.id) == col(AssistItem.session_id))
         .where(*in_period)
         .group_by(col(AssistItem.service))
     ).all()
@@ -71,9 +71,9 @@ def period_totals(session: Session, *, person_id: int, start: date, end: date) -
 def favourite_services(session: Session, *, person_id: int, limit: int = 6) -> list[str]:
     """Return the services a person logged most often in their latest 50 sessions."""
     recent = (
-        select(col(AssistSession.id))
-        .where(col(AssistSession.person_id) == person_id)
-        .order_by(col(AssistSession.id).desc())
+        select(col(Assist.id))
+        .where(col(Assist.person_id) == person_id)
+        .order_by(col(Assist.id).desc())
         .limit(50)
         .scalar_subquery()
     )

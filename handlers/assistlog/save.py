@@ -7,12 +7,12 @@ import logging
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from domain.redact import redact
+from handlers.assistlog.draft import NOTE_MAX, Draft
+from handlers.assistlog.render import flags
+from handlers.assistlog.steps import CARD, gap, proceed
 from handlers.common import end
-from handlers.sessionlog.draft import NOTE_MAX, Draft
-from handlers.sessionlog.render import flags
-from handlers.sessionlog.steps import CARD, gap, proceed
-from storage import sessions, teams
-from storage.sessions import Changes, SessionRecord
+from storage import assists, teams
+from storage.assists import AssistRecord, Changes
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def clean_note(text: str) -> tuple[str, frozenset[str]]:
     return redaction.text[:NOTE_MAX], redaction.kinds
 
 
-def may_correct(ctx: Context, record: SessionRecord) -> bool:
+def may_correct(ctx: Context, record: AssistRecord) -> bool:
     """Tell whether the sender may change a record: theirs, or one of a team they manage."""
     if record.person_id == ctx.person_id or ctx.roles.is_admin:
         return True
@@ -46,7 +46,7 @@ def save(ctx: Context, draft: Draft) -> Outcome:
     assert ctx.person_id is not None and draft.minutes is not None
     out_of_hours, kind = flags(draft.day, ctx.now, ctx)
     note, _ = clean_note(draft.note)
-    session_id = sessions.add_session(
+    session_id = assists.add_assist(
         ctx.session,
         person_id=ctx.person_id,
         team_id=draft.team,
@@ -64,7 +64,7 @@ def save(ctx: Context, draft: Draft) -> Outcome:
     return end(ctx, "log.saved", id=session_id)
 
 
-def changes_between(ctx: Context, record: SessionRecord, draft: Draft) -> Changes:
+def changes_between(ctx: Context, record: AssistRecord, draft: Draft) -> Changes:
     """Return what the draft changes in the stored record."""
     changes = Changes()
     if draft.day != record.day:
@@ -84,14 +84,14 @@ def changes_between(ctx: Context, record: SessionRecord, draft: Draft) -> Change
 
 
 def save_changes(ctx: Context, draft: Draft, session_id: int) -> Outcome:
-    """Apply a correction through update_session (which keeps an audit entry)."""
-    record = sessions.get_session(ctx.session, session_id)
+    """Apply a correction through update_assist (which keeps an audit entry)."""
+    record = assists.get_assist(ctx.session, session_id)
     if record is None or not may_correct(ctx, record):
         return end(ctx, "log.edit.not_found", id=session_id)
     changes = changes_between(ctx, record, draft)
     if changes == Changes():
         return end(ctx, "log.unchanged", id=session_id)
-    sessions.update_session(
+    assists.update_assist(
         ctx.session, session_id=session_id, actor_person_id=ctx.person_id, now=ctx.now,
         changes=changes,
     )  # fmt: skip

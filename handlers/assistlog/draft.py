@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from storage.sessions import ItemInput, SessionRecord
+from storage.assists import AssistRecord, ItemInput
 
 NOTE_MAX = 500
 
@@ -110,7 +110,7 @@ class Draft:
             raise ValueError("conversation data is not a session draft") from exc
 
     @classmethod
-    def from_record(cls, record: SessionRecord) -> Draft:
+    def from_record(cls, record: AssistRecord) -> Draft:
         """Start a correction of a stored session."""
         return cls(
             day=record.day,

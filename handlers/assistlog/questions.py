@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from bot.core.context import Context
 from bot.core.messages import Button, Reply, rows
 from domain.services import default_catalogue
-from handlers.sessionlog.draft import Draft
-from handlers.sessionlog.render import fmt_short_day, reason_label, service_label
-from storage import session_stats
+from handlers.assistlog.draft import Draft
+from handlers.assistlog.render import fmt_short_day, reason_label, service_label
+from storage import assist_stats
 from storage.teams import AreaRef
 
 FIRST_PAGE = 6
@@ -27,7 +27,7 @@ def ask_team(ctx: Context) -> Reply:
 
 def service_order(ctx: Context) -> list[str]:
     """Return service keys, the sender's most used first, then the catalogue order."""
-    favourites = session_stats.favourite_services(
+    favourites = assist_stats.favourite_services(
         ctx.session, person_id=ctx.person_id, limit=FIRST_PAGE
     )
     catalogue = default_catalogue()

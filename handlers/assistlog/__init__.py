@@ -9,15 +9,15 @@ from bot.core.flow import Outcome
 from bot.core.messages import Reply
 from bot.core.roles import RoleName as R
 from bot.core.router import HelpGroup, Router
-from handlers.sessionlog import questions as q
-from handlers.sessionlog import steps
-from handlers.sessionlog.answers import answer
-from handlers.sessionlog.buttons import ACTIONS, stale
-from handlers.sessionlog.draft import Draft
-from handlers.sessionlog.mine import mine
-from handlers.sessionlog.quick import start_quick
-from handlers.sessionlog.records import RECORD_ACTIONS, edit_command, undo
-from handlers.sessionlog.steps import LOG_ROLES, ask, proceed
+from handlers.assistlog import questions as q
+from handlers.assistlog import steps
+from handlers.assistlog.answers import answer
+from handlers.assistlog.buttons import ACTIONS, stale
+from handlers.assistlog.draft import Draft
+from handlers.assistlog.mine import mine
+from handlers.assistlog.quick import start_quick
+from handlers.assistlog.records import RECORD_ACTIONS, edit_command, undo
+from handlers.assistlog.steps import LOG_ROLES, ask, proceed
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from bot.core.flow import Outcome
 from bot.core.messages import Reply
 from bot.core.roles import MEMBERS
 from domain.text import fold
-from handlers.sessionlog import questions as q
-from handlers.sessionlog.draft import Draft
-from handlers.sessionlog.render import card_text
-from storage import session_stats, teams
+from handlers.assistlog import questions as q
+from handlers.assistlog.draft import Draft
+from handlers.assistlog.render import card_text
+from storage import assist_stats, teams
 from storage.teams import AreaRef
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def team_areas(ctx: Context, team_id: int | None) -> list[AreaRef]:
 
 def last_area(ctx: Context, team_id: int) -> int | None:
     """Return the area the sender used last in this team."""
-    return session_stats.last_area(ctx.session, person_id=ctx.person_id, team_id=team_id)
+    return assist_stats.last_area(ctx.session, person_id=ctx.person_id, team_id=team_id)
 
 
 def match_areas(text: str, areas: list[AreaRef]) -> list[AreaRef]:

@@ -8,9 +8,9 @@ from functools import lru_cache
 from bot.core.context import Context
 from domain.office_hours import day_kind, is_out_of_hours, is_out_of_hours_day
 from domain.services import default_catalogue
+from handlers.assistlog.draft import Draft
 from handlers.common import decimal
-from handlers.sessionlog.draft import Draft
-from storage.sessions import ItemInput, SessionRecord
+from storage.assists import AssistRecord, ItemInput
 from storage.teams import AreaRef
 
 
@@ -136,7 +136,7 @@ def card_text(ctx: Context, draft: Draft, areas: list[AreaRef], *, moment: datet
     return "\n".join(lines)
 
 
-def record_line(ctx: Context, record: SessionRecord, areas: dict[int, str]) -> str:
+def record_line(ctx: Context, record: AssistRecord, areas: dict[int, str]) -> str:
     """Return one line describing a stored session (for /mine and confirmations)."""
     services = ", ".join(
         ctx.t("log.record.item", service=service_label(ctx, i.service), people=i.people,
