@@ -47,14 +47,15 @@ def create_reminders(
     Args:
         text_for: returns the nudge text for (locale, name).
     """
+    silent = reports.silent_volunteers(
+        session, members=reports.members(session, team_ids), start=week.start, end=week.end
+    )
     volunteers: dict[int, int] = {}
-    for team, person, role in reports.members(session, team_ids):
-        if role == "volunteer":
+    for team, people_of_team in sorted(silent.items()):
+        for person in people_of_team:
             volunteers.setdefault(person, team)
     muted = team_prefs.muted_people(session)
-    candidates = [p for p in volunteers if p not in muted]
-    logged = reports.logged_people(session, start=week.start, end=week.end, person_ids=candidates)
-    waiting = [p for p in candidates if p not in logged]
+    waiting = [p for p in volunteers if p not in muted]
     people = profiles(session, waiting)
     created = 0
     for person in waiting:

@@ -130,7 +130,6 @@ def team_weeks(
     activity = reports.person_activity(
         session, start=before.start, end=week.end, team_ids=scope, split=week.start
     )
-    logged: set[tuple[int, int]] = set()
     previous: dict[int, list[int]] = {}
     for team, person, part, n, minutes, *_kinds in activity:
         tw = out.get(team)
@@ -142,13 +141,15 @@ def team_weeks(
         people, ok = helped.get((team, person), (0, 0))
         counts = Counts(n, people, ok, minutes)
         tw.volunteers.append(VolunteerWeek(person, names.get(person) or f"#{person}", counts))
-        logged.add((team, person))
-    for team, person, _role in members:
+    for team, _person, _role in members:
         tw = out.get(team)
         if tw is not None:
             tw.members += 1
-            if (team, person) not in logged:
-                tw.silent.append(names.get(person) or f"#{person}")
+    silent = reports.silent_volunteers(session, members=members, start=week.start, end=week.end)
+    for team, people_of_team in silent.items():
+        tw = out.get(team)
+        if tw is not None:
+            tw.silent += [names.get(person) or f"#{person}" for person in people_of_team]
     empty = [0, 0, 0]
     for team, tw in out.items():
         tw.history = [(w, _counts(history.get((team, i), empty))) for i, w in enumerate(weeks)]

@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import Select, Text, case, cast, func, literal_column, select
 from sqlmodel import Session, col
 
+from storage.assist_models import Assist, AssistItem
 from storage.models import Membership
-from storage.session_models import AssistItem, AssistSession
 
-S = AssistSession.__table__.c  # type: ignore[attr-defined]
+S = Assist.__table__.c  # type: ignore[attr-defined]
 I = AssistItem.__table__.c  # type: ignore[attr-defined]  # noqa: E741
-JOINED = AssistSession.__table__.join(AssistItem.__table__, I.session_id == S.id)  # type: ignore[attr-defined]
-SESSIONS = AssistSession.__table__  # type: ignore[attr-defined]
+JOINED = Assist.__table__.join(AssistItem.__table__, I.session_id == S.id)  # type: ignore[attr-defined]
+SESSIONS = Assist.__table__  # type: ignore[attr-defined]
 NO_REASONS = ("", "[]")
 
 
@@ -178,6 +178,24 @@ def logged_people(
         )
         found.update(p for (p,) in session.connection().execute(statement))
     return found
+
+
+def silent_volunteers(
+    session: Session, *, members: Sequence[tuple[int, int, str]], start: date, end: date
+) -> dict[int, list[int]]:
+    """Return, per team, its silent volunteers: the one definition the digest and the reminder share.
+
+    A silent volunteer is a member with the volunteer role who logged no session at all in
+    [start, end), in any of their teams (someone active in another team is not silent).
+    `members` are rows of `members()`.
+    """
+    volunteers = [(team, person) for team, person, role in members if role == "volunteer"]
+    logged = logged_people(session, start=start, end=end, person_ids=[p for _, p in volunteers])
+    silent: dict[int, list[int]] = {}
+    for team, person in volunteers:
+        if person not in logged:
+            silent.setdefault(team, []).append(person)
+    return silent
 
 
 def area_counts(

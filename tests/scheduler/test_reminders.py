@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.app import App
 from bot.core.clock import FixedClock
-from storage import team_prefs
+from domain.periods import Week
+from storage import digests, team_prefs
+from storage.models import Person
 from storage.schedule_models import Outbox
 from tests.reports import world as w
-from tests.scheduler.support import Recorder, local, make_service
+from tests.scheduler.support import VN, Recorder, local, make_service
 
 
 def _setup(app: App) -> w.World:
     world = w.build(app)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
 
     def work(session: object) -> None:
         lan = world.volunteers[0]
@@ -87,7 +89,7 @@ async def test_no_nudges_on_public_holidays(app: App) -> None:
 
 async def test_team_settings_move_or_stop_the_nudge(app: App) -> None:
     world = _setup(app)
-    now = app.services.clock.now()
+    now = app.parts.clock.now()
     app.db.run_sync(
         lambda s: team_prefs.update(
             s, world.team, now=now, reminder_weekday=2, reminder_minute=8 * 60
@@ -110,3 +112,24 @@ async def test_reminder_text_follows_the_volunteer_language(app: App) -> None:
     assert sent.sent[0].locale == "en" and sent.sent[0].reply.text.startswith("Hello Minh")
     rows = app.db.run_sync(lambda s: list(s.exec(select(Outbox)).all()))
     assert [(r.kind, r.period, r.status) for r in rows] == [("reminder", "2026-W10", "sent")]
+
+
+async def test_digest_and_reminder_share_one_definition_of_silent(app: App) -> None:
+    """The digest lists exactly the volunteers the reminder nudges (leaders are never silent)."""
+    world = _setup(app)
+    week = Week(date(2026, 3, 2))
+
+    def digest_silent(session: Session) -> list[str]:
+        return sorted(digests.team_weeks(session, week=week, tz=VN)[world.team].silent)
+
+    silent_names = app.db.run_sync(digest_silent)
+    names = app.db.run_sync(
+        lambda s: {p.id: p.display_name for p in s.exec(select(Person)).all()}  # type: ignore[misc]
+    )
+    assert names[world.leader] not in silent_names
+    assert names[world.volunteers[0]] not in silent_names
+    sent = Recorder()
+    await make_service(app, sent).run_due(local(2026, 3, 6, 17, 1))
+    reminded = {n for n in names.values() if n and any(n in d.reply.text for d in sent.sent)}
+    muted = names[world.volunteers[2]]
+    assert reminded == set(silent_names) - {muted} and muted in silent_names
