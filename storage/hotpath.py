@@ -147,8 +147,9 @@ INSERT_STATE = sql(
 
 INSERT_SESSION = sql(
     "INSERT INTO assist_session (person_id, team_id, area_id, day, received_at, minutes, channel, "
-    "note, out_of_hours, day_kind) VALUES (:person_id, :team_id, :area_id, :day, :received_at, "
-    ":minutes, :channel, :note, :out_of_hours, :day_kind) RETURNING id"
+    "note, out_of_hours, day_kind, kind, households, attendees) VALUES (:person_id, :team_id, "
+    ":area_id, :day, :received_at, :minutes, :channel, :note, :out_of_hours, :day_kind, :kind, "
+    ":households, :attendees) RETURNING id"
 )
 
 INSERT_ITEM = sql(
