@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.core.commands import help_text, main_menu
 from bot.core.context import Context
+from bot.core.declare import chat_command
 from bot.core.flow import Outcome
 from bot.core.links import BotLinks
 from bot.core.messages import Button, Reply, rows
@@ -30,7 +31,6 @@ def setup(router: Router) -> None:
         "help", lambda ctx: help_(ctx, router), order=2, menu=EVERYONE, platform_menu=True
     )
     router.command("cancel", cancel, order=91, platform_menu=True, aliases=("huy",))
-    router.command("lang", choose_language, order=30, menu={R.RESIDENT}, platform_menu=True)
     router.command(
         "invite",
         invite,
@@ -107,6 +107,7 @@ def cancel(ctx: Context) -> Outcome:
     return end(ctx, "cancel.done")
 
 
+@chat_command("lang", order=30, menu={R.RESIDENT}, platform_menu=True)
 def choose_language(ctx: Context) -> Outcome:
     """Offer the languages as buttons."""
     buttons = rows(Button("Tiếng Việt", "lang:vi"), Button("English", "lang:en"), per_row=2)
@@ -174,7 +175,7 @@ def invite(ctx: Context) -> Outcome:
         max_uses=max_uses,
         created_by=ctx.person_id,
     )
-    link = ctx.services.get(BotLinks).telegram_start(created.code)
+    link = ctx.parts.get(BotLinks).telegram_start(created.code)
     return say(
         ctx,
         "invite.created",

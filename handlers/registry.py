@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
+import handlers
+from bot.core.declare import register_declared
 from bot.core.router import Router
-from handlers import core
-from handlers import faq
-from handlers import leaders
-from handlers import link
-from handlers import privacy
-from handlers import sessionlog
+from handlers import assistlog, core, faq, leaders, link, privacy
+
+
+def import_all_handler_modules() -> None:
+    """Import every module under handlers/, so their @chat_command declarations are recorded."""
+    for info in pkgutil.walk_packages(handlers.__path__, prefix="handlers."):
+        importlib.import_module(info.name)
 
 
 def build_router() -> Router:
@@ -19,5 +25,7 @@ def build_router() -> Router:
     leaders.setup(router)
     privacy.setup(router)
     faq.setup(router)
-    sessionlog.setup(router)
+    assistlog.setup(router)
+    import_all_handler_modules()
+    register_declared(router)
     return router

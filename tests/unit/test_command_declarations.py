@@ -166,3 +166,15 @@ def test_every_message_key_named_in_code_is_in_both_catalogs() -> None:
                 missing.append(f"{path.relative_to(ROOT)}:{line} {text} ({lang})")
     assert checked > 200, "the scan found too few keys: is it still looking at the code?"
     assert not missing, "\n".join(missing)
+
+
+def test_a_command_declared_beside_its_handler_is_registered_once() -> None:
+    """@chat_command needs no edit elsewhere: build_router finds it (here /lang in handlers/core)."""
+    from bot.core.declare import chat_command
+    from handlers.core import choose_language
+
+    router = build_router()
+    info = router.commands["lang"]
+    assert info.handler is choose_language and info.platform_menu
+    with pytest.raises(ValueError, match="declared twice"):
+        chat_command("lang")(lambda ctx: choose_language(ctx))
