@@ -11,6 +11,7 @@ from bot.core.messages import Button, Document, Reply, rows
 from bot.core.roles import MEMBERS
 from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
+from domain.spreadsheet import cell_text
 from handlers.common import end, say
 from storage import assists, privacy, teams
 
@@ -80,8 +81,8 @@ def export_records(ctx: Context) -> Outcome:
                     item.people,
                     item.succeeded,
                     record.minutes,
-                    area_names.get(record.area_id or 0, ""),
-                    record.note,
+                    cell_text(area_names.get(record.area_id or 0, "")),
+                    cell_text(record.note),
                 ]
             )
     content = buffer.getvalue().encode("utf-8-sig")
