@@ -166,10 +166,11 @@ class Planner:
             for recipient in wanted:
                 if recipient.locale not in by_locale:
                     catalog = self.translations.get(recipient.locale)
-                    image = None
+                    image, problem = None, ""
                     if self.charts:
-                        image = await loop.run_in_executor(self._drawer, digest_chart, catalog, tw)
-                    text = digest_text(catalog, recipient.locale, tw)
+                        chart = await loop.run_in_executor(self._drawer, digest_chart, catalog, tw)
+                        image, problem = chart.png, chart.problem
+                    text = digest_text(catalog, recipient.locale, tw, chart_problem=problem)
                     by_locale[recipient.locale] = (text, digest_caption(catalog, tw), image)
                 text, caption, image = by_locale[recipient.locale]
                 rendered.append(rows.DigestRow(team, recipient, text, caption, image))

@@ -9,14 +9,13 @@ from datetime import datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from domain.periods import Week, local_moment, month_containing
 from storage import questions, reports, targets
+from storage.member_labels import MemberLabel, member_labels
 from storage.models import Team, Ward
-from storage.people import person_names
-from storage.question_models import ResidentQuestion
 from storage.reports import Counts
 from storage.targets import TargetProgress
 
@@ -29,7 +28,7 @@ class VolunteerWeek:
     """What one member did in the week."""
 
     person_id: int
-    name: str
+    who: MemberLabel
     counts: Counts
 
 
@@ -45,9 +44,12 @@ class TeamWeek:
     previous: Counts = field(default_factory=Counts)
     services: dict[str, Counts] = field(default_factory=dict)
     volunteers: list[VolunteerWeek] = field(default_factory=list)
-    silent: list[str] = field(default_factory=list)
+    silent: list[MemberLabel] = field(default_factory=list)
     reasons: list[tuple[str, str, int]] = field(default_factory=list)
     unanswered: int = 0
+    """Questions of the team's residents waiting now (the count /unanswered shows)."""
+    unanswered_in_week: int = 0
+    """Of those, the ones asked during the digest's week."""
     targets: list[TargetProgress] = field(default_factory=list)
     history: list[tuple[Week, Counts]] = field(default_factory=list)
     members: int = 0
@@ -56,20 +58,6 @@ class TeamWeek:
 def week_bounds(week: Week, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """Return the week as aware moments [Monday 00:00, next Monday 00:00) in local time."""
     return local_moment(week.start, time(), tz), local_moment(week.end, time(), tz)
-
-
-def _unanswered(
-    session: Session, team_ids: list[int] | None, start: datetime, end: datetime
-) -> dict[int, int]:
-    """Count each team's questions still unanswered from [start, end), in one query."""
-    q = ResidentQuestion.__table__.c  # type: ignore[attr-defined]
-    statement = (
-        select(q.team_id, func.count())
-        .where(q.status == questions.UNANSWERED, q.created_at >= start, q.created_at < end)
-        .where(q.team_id.is_not(None) if team_ids is None else q.team_id.in_(team_ids))
-        .group_by(q.team_id)
-    )
-    return {t: int(n) for t, n in session.connection().execute(statement)}
 
 
 def _teams(session: Session, team_ids: Sequence[int] | None) -> list[tuple[int, str, str]]:
@@ -125,7 +113,7 @@ def team_weeks(
     for (team, service), (people, ok) in services.items():
         out[team].services[service] = Counts(0, people, ok, 0)
     members = reports.members(session, scope)
-    names = person_names(session, {p for _, p, _ in members} | {p for _, p in helped})
+    names = member_labels(session, {p for _, p, _ in members} | {p for _, p in helped})
     before = week.shift(-1)
     activity = reports.person_activity(
         session, start=before.start, end=week.end, team_ids=scope, split=week.start
@@ -140,7 +128,7 @@ def team_weeks(
             continue
         people, ok = helped.get((team, person), (0, 0))
         counts = Counts(n, people, ok, minutes)
-        tw.volunteers.append(VolunteerWeek(person, names.get(person) or f"#{person}", counts))
+        tw.volunteers.append(VolunteerWeek(person, names[person], counts))
     for team, _person, _role in members:
         tw = out.get(team)
         if tw is not None:
@@ -149,7 +137,7 @@ def team_weeks(
     for team, people_of_team in silent.items():
         tw = out.get(team)
         if tw is not None:
-            tw.silent += [names.get(person) or f"#{person}" for person in people_of_team]
+            tw.silent += [names[person] for person in people_of_team]
     empty = [0, 0, 0]
     for team, tw in out.items():
         tw.history = [(w, _counts(history.get((team, i), empty))) for i, w in enumerate(weeks)]
@@ -163,7 +151,7 @@ def team_weeks(
         )  # fmt: skip
         tw.reasons = [(s, r, n) for (s, r), n in reasons.get(team, Counter()).most_common(5)]
         if len(v) > 1:
-            v.sort(key=lambda x: (-x.counts.people, -x.counts.sessions, x.name))
+            v.sort(key=lambda x: (-x.counts.people, -x.counts.sessions, x.who))
         if len(tw.silent) > 1:
             tw.silent.sort()
     _extras(session, out, week, tz, cutoff, scope)
@@ -192,11 +180,14 @@ def _extras(
     cutoff: int,
     scope: list[int] | None,
 ) -> None:
-    """Add unanswered resident questions and this month's target progress."""
+    """Add the unanswered resident questions and this month's target progress."""
     start, end = week_bounds(week, tz)
-    unanswered = _unanswered(session, None if scope is None else list(out), start, end)
+    team_ids = list(out)
+    waiting = questions.open_counts(session, team_ids=team_ids)
+    asked = questions.open_counts(session, team_ids=team_ids, asked=(start, end)) if waiting else {}
     month = month_containing(week.day(6), cutoff=cutoff)
     progress = targets.progress_for_teams(session, list(out), month)
     for team, tw in out.items():
-        tw.unanswered = unanswered.get(team, 0)
+        tw.unanswered = waiting.get(team, 0)
+        tw.unanswered_in_week = asked.get(team, 0)
         tw.targets = progress.get(team, [])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from storage.question_models import ResidentQuestion
@@ -48,6 +50,27 @@ def unanswered(
         )
     statement = statement.order_by(col(ResidentQuestion.created_at).desc()).limit(limit)
     return list(session.exec(statement).all())
+
+
+def open_counts(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    asked: tuple[datetime, datetime] | None = None,
+) -> dict[int | None, int]:
+    """Count unanswered questions per team (None: every team and questions of no team).
+
+    The one count /unanswered's header and the weekly digest share: questions still waiting
+    now, whenever they were asked (`asked` narrows it to those asked in [start, end)).
+    """
+    q = ResidentQuestion.__table__.c  # type: ignore[attr-defined]
+    statement = sql_select(q.team_id, func.count()).where(q.status == UNANSWERED)
+    if team_ids is not None:
+        statement = statement.where(q.team_id.in_(team_ids))
+    if asked is not None:
+        statement = statement.where(q.created_at >= asked[0], q.created_at < asked[1])
+    statement = statement.group_by(q.team_id)
+    return {team: int(n) for team, n in session.connection().execute(statement)}
 
 
 def resolve(

@@ -1,7 +1,8 @@
 """Monthly targets per team area and the progress made against them.
 
-A metric is a service key (progress = people who succeeded with that service), "sessions"
-(outreach sessions, e.g. households visited) or "people" (people helped with anything).
+A metric is a service key (progress = successful assists with that service), "sessions"
+(sessions logged), "people" (assists: people helped with anything, counted per session) or
+"succeeded" (successful assists with any service).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from storage import reports
 from storage.models import Area
 from storage.schedule_models import TeamTarget
 
-SESSIONS, PEOPLE = "sessions", "people"
-GENERAL_METRICS = (SESSIONS, PEOPLE)
+SESSIONS, PEOPLE, SUCCEEDED = "sessions", "people", "succeeded"
+GENERAL_METRICS = (PEOPLE, SUCCEEDED, SESSIONS)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _done(
             continue
         if target.metric == PEOPLE:
             total += c.people
-        elif service == target.metric:
+        elif target.metric == SUCCEEDED or service == target.metric:
             total += c.succeeded
     return total
 

@@ -53,7 +53,8 @@ def list_command(ctx: Context) -> Outcome:
         return say(ctx, "unans.none")
     shown = found[:SHOWN]
     fmt = ctx.t("faq.date_format")
-    lines = [ctx.t("unans.header", count=len(found))]
+    waiting = sum(questions.open_counts(ctx.session, team_ids=scope).values())  # = the digest's
+    lines = [ctx.t("unans.header", count=max(waiting, len(found)))]
     for row in shown:
         day = row.created_at.astimezone(ctx.tz).strftime(fmt)
         lines.append(ctx.t("unans.line", id=row.id, date=day, text=_preview(row.text)))

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Document, Image, Reply
-from domain.funding import DA_NANG_2026, FundingRule
+from domain.funding import FundingRule, funding_rule
 from domain.periods import Week
 from handlers.leaders.digest_view import digest_caption, digest_chart, digest_text
 from handlers.leaders.digest_view import hours_text as duration_text
 from handlers.leaders.hours_view import hours_text, hours_xlsx
 from handlers.leaders.report_xlsx import report_csv, report_xlsx
-from handlers.leaders.scope import current_month, parse_args, scope_for, team_for
+from handlers.leaders.scope import current_month, default_month, parse_args, scope_for, team_for
 from storage import digests
 from storage.hours import hours_report
 from storage.month_report import month_report
@@ -21,14 +21,15 @@ from storage.month_report import month_report
 
 @dataclass(frozen=True)
 class Funding:
-    """The allowance rule used by /hours (a component, so deployments may register another)."""
+    """The allowance rule used by /hours when registered as a component (tests, other wirings)."""
 
-    rule: FundingRule = DA_NANG_2026
+    rule: FundingRule | None
 
 
-def _rule(ctx: Context) -> FundingRule:
+def _rule(ctx: Context) -> FundingRule | None:
+    """Return the registered rule, else the province's file (locales/funding/<BOT_PROVINCE>.yaml)."""
     found = ctx.parts.components.get(Funding)
-    return found.rule if isinstance(found, Funding) else DA_NANG_2026
+    return found.rule if isinstance(found, Funding) else funding_rule(ctx.settings.province)
 
 
 def digest(ctx: Context) -> Outcome:
@@ -42,15 +43,14 @@ def digest(ctx: Context) -> Outcome:
     data = digests.team_weeks(
         ctx.session, week=week, tz=ctx.tz, cutoff=ctx.settings.report_cutoff_day, team_ids=[team.id]
     )[team.id]
-    png = digest_chart(ctx.catalog, data)
-    return Outcome(
-        [
-            Reply(
-                image=Image(png, caption=digest_caption(ctx.catalog, data), filename="digest.png")
-            ),
-            Reply(text=digest_text(ctx.catalog, ctx.locale, data)),
-        ]
-    )
+    chart = digest_chart(ctx.catalog, data)
+    today = ctx.local_now.date()
+    text = digest_text(ctx.catalog, ctx.locale, data, today=today, chart_problem=chart.problem)
+    replies = [Reply(text=text)]
+    if chart.png is not None:
+        caption = digest_caption(ctx.catalog, data)
+        replies.insert(0, Reply(image=Image(chart.png, caption=caption, filename="digest.png")))
+    return Outcome(replies)
 
 
 def report(ctx: Context) -> Outcome:
@@ -92,9 +92,11 @@ def hours(ctx: Context) -> Outcome:
         return Outcome([Reply(text=ctx.t("hours.usage"))])
     team = team_for(ctx, args.team_id)
     assert team.id is not None
-    month = args.month or current_month(ctx)
+    month = args.month or default_month(ctx)
     data = hours_report(ctx.session, team_id=team.id, month=month, rule=_rule(ctx))
-    replies = [Reply(text=hours_text(ctx.catalog, ctx.locale, data, team.name))]
+    running = None if args.month else current_month(ctx)
+    text = hours_text(ctx.catalog, ctx.locale, data, team.name, running=running)
+    replies = [Reply(text=text)]
     if args.fmt == "xlsx":
         content = hours_xlsx(ctx.catalog, ctx.locale, data, team.name)
         caption = ctx.t(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bot.core.context import Context
 from bot.core.flow import UserFacingError
 from domain.periods import Month, PeriodError, month_containing, parse_month
+from domain.report_month import default_report_month
 from handlers.common import number
 from storage import teams
 from storage.models import Team
@@ -62,6 +63,11 @@ def parse_args(text: str, *, cutoff: int, usage: str) -> Args:
 def current_month(ctx: Context) -> Month:
     """Return the report month of today (with the configured cut-off day)."""
     return month_containing(ctx.local_now.date(), cutoff=ctx.settings.report_cutoff_day)
+
+
+def default_month(ctx: Context) -> Month:
+    """Return the month a command without one means: the one just finished in its first days."""
+    return default_report_month(ctx.local_now.date(), cutoff=ctx.settings.report_cutoff_day)
 
 
 def team_for(ctx: Context, team_id: int | None) -> Team:

@@ -18,9 +18,12 @@ from storage.teams import AreaRef
 TARGET_STATE = "ldr.target"
 WHOLE_TEAM = ("all", "*", "ca to", "toan to", "team", "tat ca")
 GENERAL_ALIASES = {
-    "sessions": "sessions", "buoi": "sessions", "ho": "sessions", "households": "sessions",
-    "luot": "sessions", "people": "people", "nguoi": "people",
+    "sessions": "sessions", "buoi": "sessions", "buoi ho tro": "sessions",
+    "people": "people", "nguoi": "people", "luot": "people", "luot nguoi": "people",
+    "nguoi dan": "people", "succeeded": "succeeded", "thanh cong": "succeeded",
+    "luot thanh cong": "succeeded",
 }  # fmt: skip
+"""Words for the general metrics (folded): "100 người", "100 lượt", "50 buổi", "80 thành công"."""
 MAX_TARGET = 100_000
 
 
@@ -74,16 +77,42 @@ def target(ctx: Context) -> Outcome:
         choices += [Button(a.name, f"ldr:t:{team.id}:a:{a.id}") for a in areas[:20]]
         text = _progress_text(ctx, team, month) + "\n\n" + ctx.t("target.pick_area")
         return Outcome([Reply(text=text, buttons=rows(*choices, per_row=2))])
-    words = list(args.rest)
-    wanted = number(words.pop())
-    if wanted is None or wanted > MAX_TARGET:
+    parsed = _number_and_metric(list(args.rest))
+    if parsed is None:
         return say(ctx, "target.usage")
-    found = _metric(words)
+    wanted, found = parsed
+    if wanted > MAX_TARGET:
+        return say(ctx, "target.usage")
     if found is None:
         return say(ctx, "target.unknown_metric")
     metric, words = found
     area = _area(ctx, team.id, words)
     return _save(ctx, team, area, metric, wanted, month)
+
+
+def _number_and_metric(
+    words: list[str],
+) -> tuple[int, tuple[str, list[str]] | None] | None:
+    """Read '<area> <metric> <n>' or '<area> <n> <unit>' ('100 người', '50 buổi').
+
+    Return the number and the metric with the words before it (None: no metric understood),
+    or None when no number was typed where one belongs.
+    """
+    if not words:
+        return None
+    last = number(words[-1])
+    if last is not None:
+        return last, _metric(words[:-1])
+    typed: int | None = None
+    for size in range(1, min(len(words) - 1, 3) + 1):
+        wanted = number(words[-size - 1])
+        if wanted is not None:
+            general = GENERAL_ALIASES.get(fold(" ".join(words[-size:])))
+            if general is not None:  # units only: '1 vneid2' stays area 1 with no number
+                return wanted, (general, words[: -size - 1])
+            if typed is None and _metric(words[-size:]) is None:
+                typed = wanted
+    return None if typed is None else (typed, None)  # a number with a unit not understood
 
 
 def _save(
@@ -125,9 +154,15 @@ def on_button(ctx: Context, args: list[str]) -> Outcome:
     area = _checked_area(ctx, team.id, args[2])
     area_id = area.id if area else 0
     if args[1] == "a":
-        keys = [s.key for s in default_catalogue().all()] + list(targets.GENERAL_METRICS)
+        keys = list(targets.GENERAL_METRICS) + [s.key for s in default_catalogue().all()]
+        catalogue = default_catalogue()
         buttons = [
-            Button(metric_label(k, ctx.locale, ctx.catalog), f"ldr:t:{team.id}:m:{area_id}:{k}")
+            Button(
+                metric_label(k, ctx.locale, ctx.catalog)
+                if k in targets.GENERAL_METRICS
+                else catalogue.label(k, ctx.locale),
+                f"ldr:t:{team.id}:m:{area_id}:{k}",
+            )
             for k in keys
         ]
         return Outcome([Reply(text=ctx.t("target.pick_metric"), buttons=rows(*buttons, per_row=2))])
@@ -136,18 +171,23 @@ def on_button(ctx: Context, args: list[str]) -> Outcome:
         if metric not in targets.GENERAL_METRICS and default_catalogue().get(metric) is None:
             return say(ctx, "error.stale_button")
         data = {"team": team.id, "area": area_id, "metric": metric}
-        return Outcome([Reply(text=ctx.t("target.ask_number"))], next_state=TARGET_STATE, data=data)
+        label = metric_label(metric, ctx.locale, ctx.catalog)
+        ask = ctx.t("target.ask_number", metric=label)
+        return Outcome([Reply(text=ask)], next_state=TARGET_STATE, data=data)
     return say(ctx, "error.stale_button")
 
 
 def on_number(ctx: Context) -> Outcome:
     """Take the typed target number chosen with buttons."""
-    typed = ctx.msg.text.strip()
-    wanted = number(typed)
-    if wanted is None or wanted > MAX_TARGET:
-        return say(ctx, "target.bad_number")
+    metric = str(ctx.data.get("metric", ""))
+    words = ctx.msg.text.split()
+    wanted = number(words[0]) if words else None
+    unit = _metric(words[1:]) if len(words) > 1 else None
+    agrees = len(words) == 1 or (unit is not None and not unit[1] and unit[0] == metric)
+    if wanted is None or wanted > MAX_TARGET or not agrees:
+        label = metric_label(metric, ctx.locale, ctx.catalog)
+        return say(ctx, "target.bad_number", metric=label)
     team = team_for(ctx, int(ctx.data.get("team", 0)) or None)
     assert team.id is not None
     area = _checked_area(ctx, team.id, str(ctx.data.get("area", 0)))
-    metric = str(ctx.data.get("metric", ""))
     return _save(ctx, team, area, metric, wanted, current_month(ctx))

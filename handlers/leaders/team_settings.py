@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
+from domain.time_of_day import parse_time_of_day
 from handlers.common import end, number, say
 from handlers.leaders.scope import team_for
 from storage import team_prefs
 from storage.team_prefs import Prefs
 
 TIME_CHOICES = (7 * 60, 8 * 60, 11 * 60, 16 * 60, 17 * 60, 18 * 60, 19 * 60, 20 * 60)
-_TIME = re.compile(r"^(\d{1,2})(?:[:hg.](\d{2})?)?$")
 TIME_STATE = "ldr.time"
 
 
 def clock_text(minute: int) -> str:
     """Return minutes after midnight as HH:MM."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def parse_time(text: str) -> int | None:
-    """Parse '17', '17:30', '17h30' or '17g' into minutes after midnight."""
-    match = _TIME.match(text.strip().casefold().replace(" ", ""))
-    if match is None:
-        return None
-    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
-    return hours * 60 + minutes if hours < 24 and minutes < 60 else None
 
 
 def _summary(ctx: Context, prefs: Prefs, team_name: str) -> str:
@@ -94,7 +83,8 @@ def on_button(ctx: Context, args: list[str]) -> Outcome:
     elif what == "time" and len(args) == 2:
         times = [Button(clock_text(m), f"{base}:time:{m}") for m in TIME_CHOICES]
         times.append(Button(ctx.t("tsettings.other_time"), f"{base}:tt"))
-        return Outcome([Reply(text=ctx.t("tsettings.ask_time"), buttons=rows(*times, per_row=4))])
+        ask = Reply(text=ctx.t("tsettings.ask_time"), buttons=rows(*times, per_row=4))
+        return Outcome([ask], next_state=TIME_STATE, data={"team": team.id})  # or typed
     elif what == "time" and value is not None and value < 1440:
         prefs = team_prefs.update(ctx.session, team.id, now=ctx.now, reminder_minute=value)
     elif what == "tt":
@@ -105,12 +95,13 @@ def on_button(ctx: Context, args: list[str]) -> Outcome:
         )
     else:
         return say(ctx, "error.stale_button")
-    return Outcome([Reply(text=ctx.t("tsettings.saved")), _menu(ctx, team.id, prefs, team.name)])  # fmt: skip
+    saved = [Reply(text=ctx.t("tsettings.saved")), _menu(ctx, team.id, prefs, team.name)]
+    return Outcome(saved, next_state=None)  # a pressed time ends the typed-time step too
 
 
 def on_time(ctx: Context) -> Outcome:
-    """Take a typed reminder time (HH:MM)."""
-    minute = parse_time(ctx.msg.text)
+    """Take a typed reminder time ('18:30', '18h30', '6 giờ chiều')."""
+    minute = parse_time_of_day(ctx.msg.text)
     if minute is None:
         return say(ctx, "tsettings.bad_time")
     team = team_for(ctx, int(ctx.data.get("team", 0)) or None)

@@ -183,7 +183,7 @@ async def test_report_csv_and_hours_xlsx_links_download_their_files(
     data = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert data[0] == ["service", "sessions", "people", "succeeded", "minutes"]
     assert ["vneid_level2", "2", "7", "6", "135"] in data
-    fake.push_text(LEADER, "/hours xlsx")
+    fake.push_text(LEADER, "/hours 2026-03 xlsx")
     summary = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
     assert summary.startswith("⏱️")
     link_message = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
@@ -202,7 +202,7 @@ async def test_digest_chart_goes_out_with_send_photo_by_url(
     fake.push_text(LEADER, "/digest nay")
     photo = await fake.wait_for("sendPhoto", chat_id=LEADER)
     assert photo.params["caption"] == vi(
-        runtime.core, "digest.chart_caption", team="Tổ 12", weeks=8
+        runtime.core, "digest.chart_caption", team="Tổ 12", weeks=8, end="08/03"
     )
     text = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
     assert "📊" in text

@@ -47,6 +47,27 @@ async def test_leader_changes_day_time_and_turns_reminders_off(harness: Harness,
     assert app.db.run_sync(lambda s: team_prefs.get(s, world.team)).reminder_enabled is True
 
 
+async def test_a_time_typed_at_the_time_buttons_is_taken(harness: Harness, app: App) -> None:
+    """'18h30', '18:30', '6 giờ chiều' typed instead of pressing a button stay in the flow."""
+    world = w.build(app)
+    hoa = harness.user("200")
+    for typed, minute in (("18h30", 18 * 60 + 30), ("18:30", 18 * 60 + 30),
+                          ("6 giờ chiều", 18 * 60), ("6h chiều", 18 * 60), ("7h tối", 19 * 60)):  # fmt: skip
+        await hoa.say("/settings")
+        await hoa.press_label("Đổi giờ nhắc")
+        await hoa.say(typed)
+        assert hoa.texts()[0] == app.parts.translations.get("vi").text("tsettings.saved"), typed
+        prefs = app.db.run_sync(lambda s: team_prefs.get(s, world.team))
+        assert prefs.reminder_minute == minute, typed
+    await hoa.press_label("Đổi giờ nhắc")
+    await hoa.say("chiều mai")
+    assert hoa.text() == app.parts.translations.get("vi").text("tsettings.bad_time")
+    await hoa.press(f"ldr:s:{world.team}:time:480")  # a pressed time ends the typed-time step
+    await hoa.say("Cách cài VNeID?")
+    assert hoa.text() != app.parts.translations.get("vi").text("tsettings.bad_time")
+    assert app.db.run_sync(lambda s: team_prefs.get(s, world.team)).reminder_minute == 8 * 60
+
+
 async def test_volunteer_mutes_and_unmutes(harness: Harness, app: App) -> None:
     world = w.build(app)
     lan = harness.user("301")

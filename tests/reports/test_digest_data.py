@@ -96,7 +96,7 @@ def test_a_big_team_digest_fits_one_message(app: App, clock: FixedClock) -> None
 
 def test_report_queries_on_every_database(app_any_db: App) -> None:
     """The GROUP BY queries (CASE buckets, JSON reasons as text) run on SQLite and PostgreSQL."""
-    from domain.funding import DA_NANG_2026
+    from domain.funding import funding_rule
     from domain.periods import Month
     from storage.hours import hours_report
     from storage.month_report import month_report
@@ -142,13 +142,12 @@ def test_report_queries_on_every_database(app_any_db: App) -> None:
     assert month.totals.sessions == 9 and month.activity.active_members == 3
     assert month.services["dvc_online"].sessions == 9 and month.reasons[0][2] == 9
     hours = app.db.run_sync(
-        lambda s: hours_report(s, team_id=world.team, month=Month(2026, 2), rule=DA_NANG_2026)
+        lambda s: hours_report(
+            s, team_id=world.team, month=Month(2026, 2), rule=funding_rule("da_nang")
+        )
     )
-    assert (
-        hours.total_minutes == 540
-        and hours.allowance is not None
-        and hours.allowance.total == 300_000
-    )
+    assert hours.total_minutes == 540 and hours.allowance is not None
+    assert (hours.allowance.member_days, hours.allowance.at_day_rate) == (9, 450_000)
     assert (
         app.db.run_sync(lambda s: target_progress(s, world.team, Month(2026, 3)))[0].percent == 10
     )

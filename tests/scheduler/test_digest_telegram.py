@@ -106,7 +106,7 @@ async def test_monday_digest_arrives_as_photo_and_text_without_429(
         assert photo.ok and text.ok
         assert photo.params["photo"]["content"].startswith(b"\x89PNG")
         assert "02/03–08/03/2026" in text.params["text"] and "Tổ 12" in text.params["text"]
-        assert "Hỗ trợ định danh mức 2: 6 người, 5 thành công" in text.params["text"]
+        assert "Hỗ trợ định danh mức 2: 6 lượt người, 5 lượt thành công" in text.params["text"]
     assert all(call.ok for call in fake.calls)
     assert len(fake.calls_of("sendPhoto")) == 3 and len(fake.calls_of("sendMessage")) == 3
     await service.shutdown()

@@ -120,7 +120,9 @@ async def test_digest_and_reminder_share_one_definition_of_silent(app: App) -> N
     week = Week(date(2026, 3, 2))
 
     def digest_silent(session: Session) -> list[str]:
-        return sorted(digests.team_weeks(session, week=week, tz=VN)[world.team].silent)
+        return sorted(
+            who.name for who in digests.team_weeks(session, week=week, tz=VN)[world.team].silent
+        )
 
     silent_names = app.db.run_sync(digest_silent)
     names = app.db.run_sync(
