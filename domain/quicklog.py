@@ -53,6 +53,7 @@ KIND_WORDS = {
     "lop bdhvs": "class", "lop binh dan hoc vu so": "class", "lop ky nang so": "class",
 }  # fmt: skip
 """Words naming a session that is not one-to-one help: an awareness session or a class."""
+_KIND_MAX_WORDS = max(len(k.split()) for k in KIND_WORDS)
 
 _UNITS = {
     "nguoi": "people", "ng": "people", "nguoi dan": "people",
@@ -65,7 +66,7 @@ _UNITS = {
     "hong": "failed", "fail": "failed", "truot": "failed", "khong thanh cong": "failed",
     "ko thanh cong": "failed", "chua thanh cong": "failed", "chua xong": "failed",
     "thanh cong": "succeeded", "tc": "succeeded", "duoc": "succeeded", "dc": "succeeded",
-    "lam duoc": "succeeded", "ok": "succeeded", "xong": "succeeded", "dat": "succeeded",
+    "lam duoc": "succeeded", "ok": "succeeded", "xong": "succeeded",
 }  # fmt: skip
 _UNIT_WORDS = max(len(k.split()) for k in _UNITS)
 _ATTACHED_UNIT = re.compile(r"^([0-9]+)(ho|hgd|hv)$")
@@ -208,8 +209,9 @@ def _minutes_after(f: list[str], j: int, *, bare: bool) -> tuple[int, int] | Non
     if f[j].isascii() and f[j].isdigit():
         if j + 1 < len(f) and f[j + 1] in _MINUTE_WORDS:
             return _int(f[j]), 2
-        if bare and 1 <= _int(f[j]) <= 59:
-            return _int(f[j]), 1
+        n = _int(f[j])  # '1 tiếng 30'; '2 giờ 3 người' is not 2 h 3 min
+        if bare and 5 <= n <= 55 and n % 5 == 0 and not _phrase(f, j + 1, _UNITS, _UNIT_WORDS):
+            return n, 1
     return None
 
 
@@ -274,7 +276,18 @@ def reasons_at(f: list[str], i: int, found: list[str]) -> int:
     return j - i
 
 
-def _count_at(toks: list[tuple[str, str]], f: list[str], i: int, st: _State) -> int | None:
+def _alias_size(f: list[str], i: int, cat: ServiceCatalogue) -> int:
+    """Return how many tokens from i name a service or a session kind (0 if none)."""
+    for size in range(min(max(cat.max_alias_words, _KIND_MAX_WORDS), len(f) - i), 0, -1):
+        words = " ".join(f[i : i + size])
+        if words in KIND_WORDS or cat.by_word(words) is not None:
+            return size
+    return 0
+
+
+def _count_at(
+    toks: list[tuple[str, str]], f: list[str], i: int, st: _State, cat: ServiceCatalogue
+) -> int | None:
     """Read a count with its unit words ('2 người', '1 lỗi sim', '2 hộ'); None if no count."""
     attached = _ATTACHED_UNIT.match(f[i])
     m = _NUM.match(f[i])
@@ -288,6 +301,8 @@ def _count_at(toks: list[tuple[str, str]], f: list[str], i: int, st: _State) -> 
     j = i + 1
     for _ in range(2):
         size = _phrase(f, j, _UNITS, _UNIT_WORDS)
+        if size and _alias_size(f, j, cat) > size:  # '2 hộ tịch' names a service
+            break
         word_unit = _UNITS[" ".join(f[j : j + size])] if size else ""
         if not size or unit not in ("", "people") or (word_unit == "people" and unit):
             break
@@ -319,8 +334,9 @@ def _scan(
         st.dates.append((i, " ".join(t[0] for t in toks[i : i + size]), (-1 - weekday,)))
         return i + size
     if f[i][:1].isalpha():
-        kind_size = _phrase(f, i, KIND_WORDS, 5)
-        for size in range(min(cat.max_alias_words, len(f) - i), 0, -1):
+        kind_size = _phrase(f, i, KIND_WORDS, _KIND_MAX_WORDS)
+        most = max(cat.max_alias_words, kind_size)
+        for size in range(min(most, len(f) - i), 0, -1):
             if kind_size >= size:
                 raw = " ".join(t[0] for t in toks[i : i + kind_size])
                 st.els.append(_El(i, raw, kind=KIND_WORDS[" ".join(f[i : i + kind_size])]))
@@ -340,7 +356,7 @@ def _scan(
     if (dur := _duration_at(f, i)) is not None:
         st.durations.append((" ".join(t[0] for t in toks[i : i + dur[1]]), dur[0]))
         return i + dur[1]
-    if (after := _count_at(toks, f, i, st)) is not None:
+    if (after := _count_at(toks, f, i, st, cat)) is not None:
         return after
     if m := _RATIO.match(f[i]):
         like = len(m[1]) <= 2 and len(m[2]) <= 2
