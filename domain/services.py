@@ -50,6 +50,8 @@ class Service:
     en: str
     aliases: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    assumed_from: tuple[str, ...] = ()
+    faq_topics: tuple[str, ...] = ()
 
     def label(self, lang: str = "vi") -> str:
         """Return the label in `lang` ("vi" or "en"; anything else falls back to Vietnamese)."""
@@ -68,6 +70,8 @@ class ServiceCatalogue:
         self._services: tuple[Service, ...] = tuple(services)
         self._by_key: dict[str, Service] = {}
         self._by_folded: dict[str, Service] = {}
+        self._vague: dict[str, Service] = {}
+        self._by_topic: dict[str, Service] = {}
         if not self._services:
             raise CatalogueError("the catalogue has no services")
         for service in self._services:
@@ -76,15 +80,19 @@ class ServiceCatalogue:
                 raise CatalogueError(f"duplicate service key {service.key!r}")
             self._by_key[service.key] = service
         for service in self._services:
-            for name in (service.key, *service.aliases):
+            names = [(n, self._by_folded) for n in (service.key, *service.aliases)]
+            for name, table in [*names, *((n, self._vague) for n in service.assumed_from)]:
                 folded = fold(name)
-                owner = self._by_folded.get(folded)
+                owner = self._by_folded.get(folded) or self._vague.get(folded)
                 if owner is not None:
                     raise CatalogueError(
                         f"alias {name!r} of {service.key!r} is already used by {owner.key!r}"
                     )
-                self._by_folded[folded] = service
-        self._max_words = max(len(name.split(" ")) for name in self._by_folded)
+                table[folded] = service
+            for topic in service.faq_topics:
+                self._by_topic.setdefault(topic, service)
+        words = [*self._by_folded, *self._vague]
+        self._max_words = max(len(name.split(" ")) for name in words)
 
     @classmethod
     def load(cls, path: Path) -> ServiceCatalogue:
@@ -108,6 +116,36 @@ class ServiceCatalogue:
     def by_alias(self, token: str) -> Service | None:
         """Find a service by alias or key, ignoring case, diacritics and extra spaces."""
         return self._by_folded.get(fold(token))
+
+    def by_vague_word(self, token: str) -> Service | None:
+        """Find the service a vague word ("vneid" alone) is taken to mean, or None."""
+        return self._vague.get(fold(token))
+
+    def by_word(self, token: str) -> tuple[Service, bool] | None:
+        """Find a service by alias, key or vague word; the flag tells whether it was assumed."""
+        exact = self.by_alias(token)
+        if exact is not None:
+            return exact, False
+        vague = self.by_vague_word(token)
+        return (vague, True) if vague is not None else None
+
+    def for_faq_topic(self, topic: str | None) -> Service | None:
+        """Return the service a FAQ topic is about (for logging a handoff), or None."""
+        return self._by_topic.get(topic or "")
+
+    def mentioned_in(self, text: str) -> Service | None:
+        """Return the first service a free text names by alias or vague word, or None."""
+        words = "".join(ch if ch.isalnum() else " " for ch in fold(text)).split()
+        for i in range(len(words)):
+            for size in range(min(self._max_words, len(words) - i), 0, -1):
+                found = self.by_word(" ".join(words[i : i + size]))
+                if found is not None:
+                    return found[0]
+        return None
+
+    def short_words(self) -> list[str]:
+        """Return one short typed word per service (its first alias, else its key)."""
+        return [s.aliases[0] if s.aliases else s.key for s in self._services]
 
     @property
     def max_alias_words(self) -> int:
@@ -150,8 +188,11 @@ def _parse_service(raw: object, index: int) -> Service:
     where = f"service {key!r}"
     aliases = raw.get("aliases") or []
     reasons = raw.get("reasons")
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise CatalogueError(f"{where}: 'aliases' must be a list of texts")
+    assumed = raw.get("assumed_from") or []
+    topics = raw.get("faq_topics") or []
+    for name, value in (("aliases", aliases), ("assumed_from", assumed), ("faq_topics", topics)):
+        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+            raise CatalogueError(f"{where}: '{name}' must be a list of texts")
     if not isinstance(reasons, list):
         raise CatalogueError(f"{where}: 'reasons' must be a list")
     return Service(
@@ -160,6 +201,8 @@ def _parse_service(raw: object, index: int) -> Service:
         en=_text(raw, "en", where),
         aliases=tuple(nfc(a).strip() for a in aliases),
         reasons=tuple(_parse_reason(r, where) for r in reasons),
+        assumed_from=tuple(nfc(a).strip() for a in assumed),
+        faq_topics=tuple(str(t).strip() for t in topics),
     )
 
 
@@ -168,7 +211,7 @@ def _check_service(service: Service) -> None:
     where = f"service {service.key!r}"
     if not _KEY.match(service.key):
         raise CatalogueError(f"{where}: key must be lower-case ascii, digits and '_'")
-    for alias in service.aliases:
+    for alias in (*service.aliases, *service.assumed_from):
         if not fold(alias) or not fold(alias)[0].isalpha():
             raise CatalogueError(f"{where}: alias {alias!r} must start with a letter")
     keys = [r.key for r in service.reasons]

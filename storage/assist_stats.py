@@ -93,3 +93,38 @@ def last_area(session: Session, *, person_id: int, team_id: int) -> int | None:
     params = {"person_id": person_id, "team_id": team_id}
     row = hotpath.raw(session).execute(hotpath.LAST_AREA, params).fetchone()
     return None if row is None else int(row[0])
+
+
+USUAL_LOOKBACK = 20
+
+
+def usual_minutes(session: Session, *, person_id: int) -> int | None:
+    """Return the duration a person logs most often in their latest sessions (ties: latest)."""
+    statement = (
+        select(col(Assist.minutes))
+        .where(col(Assist.person_id) == person_id)
+        .order_by(col(Assist.id).desc())
+        .limit(USUAL_LOOKBACK)
+    )
+    latest = [int(m) for m in session.exec(statement).all() if m]
+    if not latest:
+        return None
+    return max(dict.fromkeys(latest), key=latest.count)
+
+
+def recent_services(session: Session, *, person_id: int, limit: int = 3) -> list[str]:
+    """Return the distinct services of a person's latest sessions, the most recent first."""
+    recent = (
+        select(col(Assist.id))
+        .where(col(Assist.person_id) == person_id)
+        .order_by(col(Assist.id).desc())
+        .limit(USUAL_LOOKBACK)
+        .scalar_subquery()
+    )
+    statement = (
+        select(col(AssistItem.service))
+        .where(col(AssistItem.session_id).in_(recent))
+        .order_by(col(AssistItem.session_id).desc(), col(AssistItem.id))
+    )
+    found = dict.fromkeys(session.exec(statement).all())
+    return list(found)[:limit]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
@@ -13,13 +14,14 @@ from handlers.assistlog import questions as q
 from handlers.assistlog import steps
 from handlers.assistlog.answers import answer
 from handlers.assistlog.buttons import ACTIONS, stale
-from handlers.assistlog.draft import Draft
+from handlers.assistlog.draft import HISTORY_MAX, Draft
 from handlers.assistlog.mine import mine
 from handlers.assistlog.quick import start_quick
 from handlers.assistlog.records import RECORD_ACTIONS, edit_command, undo
 from handlers.assistlog.steps import LOG_ROLES, ask, proceed
 
 logger = logging.getLogger(__name__)
+BACK_WORDS = ("quay lại", "lùi lại", "trở lại", "back")
 
 
 def setup(router: Router) -> None:
@@ -42,6 +44,7 @@ def setup(router: Router) -> None:
     router.command("edit", edit_command, roles=LOG_ROLES, group=logging_, order=25)
     router.button("lg", on_button, roles=LOG_ROLES)
     router.state("log", on_text, roles=LOG_ROLES)
+    router.flow_word(lambda ctx: back_word(ctx, router), *BACK_WORDS)
 
 
 def default_team(ctx: Context) -> int | None:
@@ -94,12 +97,15 @@ def on_button(ctx: Context) -> Outcome:
         return record_action(ctx, args)
     if action == "new" and ctx.state == steps.RESUME:
         return start_new(ctx)
-    known = ACTIONS.get(action)
     draft = load_draft(ctx)
+    if action == "bk" and draft is not None and ctx.state in steps.DRAFT_STATES:
+        return go_back(ctx, draft)
+    known = ACTIONS.get(action)
     if known is None or draft is None or ctx.state not in known[0]:
         return stale(ctx)
+    before = draft.to_data()
     outcome = known[1](ctx, draft, args)
-    return outcome if outcome is not None else stale(ctx)
+    return remember(ctx, before, outcome) if outcome is not None else stale(ctx)
 
 
 def on_text(ctx: Context) -> Outcome:
@@ -107,4 +113,46 @@ def on_text(ctx: Context) -> Outcome:
     draft = load_draft(ctx)
     if draft is None:
         return Outcome([Reply(text=ctx.t("error.stale_button"))], next_state=None)
-    return answer(ctx, draft)
+    before = draft.to_data()
+    return remember(ctx, before, answer(ctx, draft))
+
+
+def remember(ctx: Context, before: dict[str, Any], outcome: Outcome) -> Outcome:
+    """Keep the step just answered in the draft's history, so 'quay lại' can go back to it."""
+    data = outcome.data
+    if not isinstance(outcome.next_state, str) or outcome.next_state not in steps.DRAFT_STATES:
+        return outcome
+    if data is None or ctx.state not in steps.DRAFT_STATES:
+        return outcome
+    history = before.pop("hist", [])
+    changed = {k: v for k, v in data.items() if k != "hist"} != before
+    if changed or outcome.next_state != ctx.state:
+        data["hist"] = [*history, [ctx.state, before]][-HISTORY_MAX:]
+    return outcome
+
+
+def go_back(ctx: Context, draft: Draft) -> Outcome:
+    """Go back one step: restore the draft as it was before the last answer, and ask again."""
+    if not draft.hist:
+        return steps.reask(ctx, draft, ctx.state, ctx.t("logx.back.first"))
+    state, data = draft.hist[-1]
+    try:
+        previous = Draft.from_data(data, today=ctx.local_now.date())
+    except ValueError:
+        return steps.reask(ctx, draft, ctx.state, ctx.t("logx.back.first"))
+    previous.hist = draft.hist[:-1]
+    if state not in steps.DRAFT_STATES:
+        state = steps.gap(previous).state
+    return steps.reask(ctx, previous, state)
+
+
+def back_word(ctx: Context, router: Router) -> Outcome:
+    """'quay lại' typed inside a flow: one step back in a log; other flows read it themselves."""
+    if ctx.state in steps.DRAFT_STATES:
+        draft = load_draft(ctx)
+        if draft is not None:
+            return go_back(ctx, draft)
+    flow = router.for_state(ctx.state)
+    if flow is None or not ctx.roles.may(flow.roles):
+        return Outcome([Reply(text=ctx.t("error.not_allowed"))], next_state=None)
+    return flow.handler(ctx)

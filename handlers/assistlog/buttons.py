@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
-from domain.quicklog import MAX_PEOPLE
+from domain.quicklog import MAX_MINUTES, MAX_PEOPLE
 from domain.services import default_catalogue
 from handlers.assistlog import questions as q
 from handlers.assistlog import steps
@@ -121,9 +121,11 @@ def toggle_reason(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None
     if found is None or service is None or service.reason(key) is None:
         return None
     index, item = found
-    item.reasons = (
-        [r for r in item.reasons if r != key] if key in item.reasons else [*item.reasons, key]
-    )
+    ticked = key not in item.reasons
+    item.reasons = [*item.reasons, key] if ticked else [r for r in item.reasons if r != key]
+    if ticked and (item.people or 0) - (item.ok or 0) == 1:  # one failure: one reason, go on
+        item.reasons_done = True
+        return proceed(ctx, draft)
     return ask(q.ask_why(ctx, draft, index), steps.WHY, draft)
 
 
@@ -148,7 +150,7 @@ def pick_day(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
 def pick_minutes(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     """Store the time spent."""
     minutes = number(args[0]) if args else None
-    if minutes not in q.MINUTE_CHOICES:
+    if minutes is None or not 1 <= minutes <= MAX_MINUTES:  # a choice or the usual duration
         return None
     draft.minutes = minutes
     return proceed(ctx, draft)
@@ -162,6 +164,40 @@ def pick_area(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
         return None
     draft.area, draft.area_done, draft.area_text = area, True, ""
     return proceed(ctx, draft, areas=areas)
+
+
+def pick_kind(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
+    """Log an awareness session or a class instead of one-to-one help."""
+    kind = args[0] if args else ""
+    if kind not in ("awareness", "class") or draft.edit is not None:
+        return None
+    draft.kind, draft.items, draft.picks, draft.multi = kind, [], [], False
+    return proceed(ctx, draft)
+
+
+def usual(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
+    """Take the one-tap default: the usual duration and the last area."""
+    minutes = number(args[0]) if args else None
+    area = number(args[1]) if len(args) > 1 else None
+    areas = steps.team_areas(ctx, draft.team)
+    if minutes is None or not 1 <= minutes <= MAX_MINUTES or area not in {a.id for a in areas}:
+        return None
+    draft.minutes, draft.area, draft.area_done, draft.area_text = minutes, area, True, ""
+    return proceed(ctx, draft, areas=areas)
+
+
+def open_households(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
+    """Ask for the households reached (optional)."""
+    return ask(q.ask_households(ctx), steps.HOUSEHOLDS, draft)
+
+
+def pick_households(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
+    """Store the households reached from a button."""
+    value = number(args[0]) if args else None
+    if value is None or not 1 <= value <= q.HOUSEHOLD_BUTTONS:
+        return None
+    draft.households = value
+    return proceed(ctx, draft)
 
 
 def confirm(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
@@ -209,6 +245,8 @@ def edit_field(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
     if name == "num":
         for item in draft.items:
             item.reset()
+        if draft.kind != "assist":
+            draft.attendees = None
     elif name == "min":
         draft.minutes = None
     elif name == "day":
@@ -217,6 +255,7 @@ def edit_field(ctx: Context, draft: Draft, args: list[str]) -> Outcome | None:
         draft.area, draft.area_done, draft.area_text, draft.quick = None, False, "", False
     elif name == "svc":
         draft.picks, draft.multi, draft.items = [i.service for i in draft.items], True, []
+        draft.kind, draft.attendees = "assist", None
     elif name == "team":
         draft.team, draft.area, draft.area_done, draft.area_text = None, None, False, ""
     return proceed(ctx, draft)
@@ -242,6 +281,10 @@ ACTIONS: dict[str, tuple[frozenset[str], Action]] = {
     "d": (frozenset({steps.DAY}), pick_day),
     "m": (frozenset({steps.MINUTES}), pick_minutes),
     "a": (frozenset({steps.AREA}), pick_area),
+    "kd": (frozenset({steps.SERVICES}), pick_kind),
+    "u": (frozenset({steps.MINUTES}), usual),
+    "hh": (frozenset({steps.CARD}), open_households),
+    "hn": (frozenset({steps.HOUSEHOLDS}), pick_households),
     "save": (frozenset({steps.CARD}), confirm),
     "note": (frozenset({steps.CARD}), open_note),
     "edit": (frozenset({steps.CARD}), open_edit),

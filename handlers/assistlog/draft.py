@@ -9,6 +9,8 @@ from typing import Any
 from storage.assists import AssistRecord, ItemInput
 
 NOTE_MAX = 500
+HISTORY_MAX = 12
+KINDS = ("assist", "awareness", "class")
 
 
 @dataclass
@@ -58,6 +60,11 @@ class Draft:
     note: str = ""
     edit: int | None = None
     prev: str = ""
+    kind: str = "assist"
+    attendees: int | None = None
+    households: int | None = None
+    assumed: list[str] = field(default_factory=list)
+    hist: list[list[Any]] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
         """Return the JSON-ready conversation data."""
@@ -81,6 +88,11 @@ class Draft:
             "note": self.note,
             "edit": self.edit,
             "prev": self.prev,
+            "kind": self.kind,
+            "att": self.attendees,
+            "hh": self.households,
+            "asm": list(self.assumed),
+            "hist": [list(step) for step in self.hist],
         }  # fmt: skip
 
     @classmethod
@@ -105,6 +117,11 @@ class Draft:
                 note=str(data.get("note") or ""),
                 edit=_opt_int(data.get("edit")),
                 prev=str(data.get("prev") or ""),
+                kind=_kind(data.get("kind")),
+                attendees=_opt_int(data.get("att")),
+                households=_opt_int(data.get("hh")),
+                assumed=[str(a) for a in data.get("asm") or []],
+                hist=_history(data.get("hist")),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise ValueError("conversation data is not a session draft") from exc
@@ -123,11 +140,32 @@ class Draft:
             area_done=True,
             note=record.note,
             edit=record.id,
+            kind=_kind(record.kind),
+            attendees=record.attendees,
+            households=record.households,
         )
 
     def inputs(self) -> list[ItemInput]:
         """Return the service lines to store."""
         return [item.as_input() for item in self.items]
+
+
+def _kind(value: object) -> str:
+    kind = str(value or "assist")
+    if kind not in KINDS:
+        raise ValueError(f"unknown session kind {kind!r}")
+    return kind
+
+
+def _history(value: object) -> list[list[Any]]:
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], dict)
+        for s in value
+    ):
+        raise ValueError("the step history is not a list of [state, data]")
+    return [list(step) for step in value[-HISTORY_MAX:]]
 
 
 def _opt_int(value: object) -> int | None:

@@ -8,12 +8,15 @@ from bot.core.context import Context
 from bot.core.messages import Button, Reply, rows
 from domain.services import default_catalogue
 from handlers.assistlog.draft import Draft
-from handlers.assistlog.render import fmt_short_day, reason_label, service_label
+from handlers.assistlog.render import fmt_duration, fmt_short_day, reason_label, service_label
 from storage import assist_stats
 from storage.teams import AreaRef
 
 FIRST_PAGE = 6
+RECENT_ROW = 3
 MINUTE_CHOICES = (15, 30, 60, 120)
+HOUSEHOLD_BUTTONS = 5
+BACK = "lg:bk"
 MAX_OK_BUTTONS = 9
 MAX_AREA_BUTTONS = 12
 DAY_CHOICES = 3
@@ -25,26 +28,37 @@ def ask_team(ctx: Context) -> Reply:
     return Reply(text=ctx.t("log.ask.team"), buttons=rows(*buttons))
 
 
+def back_button(ctx: Context) -> Button:
+    """Return the button going back one step."""
+    return Button(ctx.t("logx.button.step_back"), BACK)
+
+
 def service_order(ctx: Context) -> list[str]:
-    """Return service keys, the sender's most used first, then the catalogue order."""
-    favourites = assist_stats.favourite_services(
-        ctx.session, person_id=ctx.person_id, limit=FIRST_PAGE
-    )
+    """Return the service keys in the catalogue's fixed order (numbers stay where they are)."""
+    return [s.key for s in default_catalogue().all()]
+
+
+def recent_row(ctx: Context) -> list[str]:
+    """Return the sender's latest services, shown as an extra first row (not a reordering)."""
     catalogue = default_catalogue()
-    known = [key for key in favourites if catalogue.get(key) is not None]
-    return known + [s.key for s in catalogue.all() if s.key not in known]
+    recent = assist_stats.recent_services(ctx.session, person_id=ctx.person_id, limit=RECENT_ROW)
+    return [key for key in recent if catalogue.get(key) is not None]
+
+
+def _service_button(ctx: Context, draft: Draft, key: str, mark: str = "") -> Button:
+    label = f"{mark}{service_label(ctx, key)}"
+    if key in draft.picks:
+        label = f"✓ {label}"
+    return Button(label, f"lg:s:{key}")
 
 
 def ask_services(ctx: Context, draft: Draft) -> Reply:
     """Ask which services were given: one tap picks one; 'several' lets the volunteer tick more."""
     order = service_order(ctx)
     shown = order[:FIRST_PAGE] if draft.page == 0 else order[FIRST_PAGE:]
-    buttons = []
-    for key in shown:
-        label = service_label(ctx, key)
-        if key in draft.picks:
-            label = f"✓ {label}"
-        buttons.append(Button(label, f"lg:s:{key}"))
+    recent = recent_row(ctx) if draft.page == 0 else []
+    top = rows(*(_service_button(ctx, draft, key, "🕘 ") for key in recent), per_row=RECENT_ROW)
+    buttons = [_service_button(ctx, draft, key) for key in shown]
     extra: list[Button] = []
     if draft.page == 0:
         extra.append(Button(ctx.t("log.button.more"), "lg:pg:1"))
@@ -54,8 +68,17 @@ def ask_services(ctx: Context, draft: Draft) -> Reply:
         extra.append(Button(ctx.t("log.button.multi"), "lg:multi"))
     elif draft.picks:
         extra.append(Button(ctx.t("log.button.done", count=len(draft.picks)), "lg:done"))
+    kinds: list[Button] = []
+    if draft.page == 0 and not draft.multi and draft.edit is None:
+        kinds = [
+            Button(ctx.t("logx.button.awareness"), "lg:kd:awareness"),
+            Button(ctx.t("logx.button.class"), "lg:kd:class"),
+        ]
     key = "log.ask.services_multi" if draft.multi else "log.ask.services"
-    return Reply(text=ctx.t(key), buttons=rows(*buttons, per_row=2) + rows(*extra, per_row=2))
+    return Reply(
+        text=ctx.t(key),
+        buttons=top + rows(*buttons, per_row=2) + rows(*extra, per_row=2) + rows(*kinds, per_row=2),
+    )
 
 
 def _step(ctx: Context, draft: Draft, index: int) -> str:
@@ -100,8 +123,13 @@ def ask_why(ctx: Context, draft: Draft, index: int) -> Reply:
         if reason.key in item.reasons:
             label = f"✓ {label}"
         buttons.append(Button(label, f"lg:r:{index}:{reason.key}"))
-    buttons.append(Button(ctx.t("log.button.next"), f"lg:nx:{index}"))
-    return Reply(text=text, buttons=rows(*buttons))
+    if failed == 1:
+        text = _step(ctx, draft, index) + ctx.t(
+            "logx.ask.why_one", service=service_label(ctx, item.service)
+        )
+    else:
+        buttons.append(Button(ctx.t("log.button.next"), f"lg:nx:{index}"))
+    return Reply(text=text, buttons=rows(*buttons) + rows(back_button(ctx)))
 
 
 def day_options(today: date) -> list[date]:
@@ -117,13 +145,48 @@ def ask_day(ctx: Context) -> Reply:
         Button(ctx.t(key, date=fmt_short_day(day)), f"lg:d:{back}")
         for back, (key, day) in enumerate(zip(keys, day_options(today), strict=True))
     ]
-    return Reply(text=ctx.t("log.ask.day"), buttons=rows(*buttons))
+    return Reply(text=ctx.t("log.ask.day"), buttons=rows(*buttons) + rows(back_button(ctx)))
 
 
-def ask_minutes(ctx: Context) -> Reply:
-    """Ask how long the session took."""
+def usual_choice(ctx: Context, draft: Draft, areas: list[AreaRef]) -> Button | None:
+    """Return the one-tap default: the sender's usual duration and last area, when known."""
+    minutes = assist_stats.usual_minutes(ctx.session, person_id=ctx.person_id)
+    if minutes is None:
+        return None
+    duration = fmt_duration(ctx, minutes)
+    area = None
+    if not draft.area_done and len(areas) > 1 and draft.team is not None:
+        last = assist_stats.last_area(ctx.session, person_id=ctx.person_id, team_id=draft.team)
+        area = next((a for a in areas if a.id == last), None)
+    if area is None:
+        return Button(ctx.t("logx.button.usual", duration=duration), f"lg:m:{minutes}")
+    label = ctx.t("logx.button.usual_area", duration=duration, area=area.name)
+    return Button(label, f"lg:u:{minutes}:{area.id}")
+
+
+def ask_minutes(ctx: Context, draft: Draft, areas: list[AreaRef]) -> Reply:
+    """Ask how long the session took; the usual duration (and area) first, as one tap."""
+    usual = usual_choice(ctx, draft, areas)
+    top = rows(usual) if usual is not None else ()
     buttons = [Button(ctx.t(f"log.button.m{m}"), f"lg:m:{m}") for m in MINUTE_CHOICES]
-    return Reply(text=ctx.t("log.ask.minutes"), buttons=rows(*buttons, per_row=4))
+    return Reply(
+        text=ctx.t("log.ask.minutes"),
+        buttons=top + rows(*buttons, per_row=4) + rows(back_button(ctx)),
+    )
+
+
+def ask_attendees(ctx: Context, draft: Draft) -> Reply:
+    """Ask how many people attended the awareness session or the class."""
+    return Reply(text=ctx.t(f"logx.ask.attendees.{draft.kind}"), buttons=rows(back_button(ctx)))
+
+
+def ask_households(ctx: Context) -> Reply:
+    """Ask how many households the session reached (optional; shown only when given)."""
+    buttons = [Button(str(n), f"lg:hn:{n}") for n in range(1, HOUSEHOLD_BUTTONS + 1)]
+    return Reply(
+        text=ctx.t("logx.ask.households"),
+        buttons=rows(*buttons, per_row=HOUSEHOLD_BUTTONS) + rows(back_button(ctx)),
+    )
 
 
 def area_order(areas: list[AreaRef], last: int | None) -> list[AreaRef]:
@@ -135,7 +198,9 @@ def ask_area(ctx: Context, areas: list[AreaRef], last: int | None) -> Reply:
     """Ask where the session took place (the last used area first)."""
     ordered = area_order(areas, last)[:MAX_AREA_BUTTONS]
     buttons = [Button(a.name, f"lg:a:{a.id}") for a in ordered]
-    return Reply(text=ctx.t("log.ask.area"), buttons=rows(*buttons, per_row=2))
+    return Reply(
+        text=ctx.t("log.ask.area"), buttons=rows(*buttons, per_row=2) + rows(back_button(ctx))
+    )
 
 
 def card_buttons(ctx: Context, draft: Draft) -> tuple[tuple[Button, ...], ...]:
@@ -144,6 +209,7 @@ def card_buttons(ctx: Context, draft: Draft) -> tuple[tuple[Button, ...], ...]:
     return rows(
         Button(ctx.t(confirm), "lg:save"),
         Button(ctx.t("log.button.note"), "lg:note"),
+        Button(ctx.t("logx.button.households"), "lg:hh"),
         Button(ctx.t("log.button.edit"), "lg:edit"),
         Button(ctx.t("log.button.cancel"), "lg:x"),
         per_row=2,

@@ -16,7 +16,14 @@ from handlers.assistlog.save import clean_note
 from handlers.assistlog.steps import proceed, team_areas
 
 AREA_TEXT_MAX = 60
-_COUNT_CODES = frozenset({"missing_count", "bad_count", "succeeded_over_people"})
+_COUNT_CODES = frozenset(
+    {"missing_count", "bad_count", "succeeded_over_people", "counts_disagree", "reason_not_listed"}
+)
+_RECOUNT_CODES = frozenset({"loose_number", "failure_without_count", "attendees_without_kind"})
+_NEW_CODES = _RECOUNT_CODES | {
+    "counts_disagree", "reason_not_listed", "missing_attendees", "bad_attendees", "multiple_kinds",
+    "bad_households",
+}  # fmt: skip
 _DATE_CODES = frozenset({"future_date", "too_old", "bad_date", "multiple_dates"})
 _DURATION_CODES = frozenset({"bad_duration", "multiple_durations"})
 
@@ -28,21 +35,41 @@ def problem_text(ctx: Context, problem: Problem) -> str:
         params["service"] = service_label(ctx, str(params["service"]))
     if "day" in params:
         params["day"] = fmt_day(date.fromisoformat(str(params["day"])))
-    return ctx.t(f"log.problem.{problem.code}", **params)
+    prefix = "logx" if problem.code in _NEW_CODES else "log"
+    return ctx.t(f"{prefix}.problem.{problem.code}", **params)
+
+
+def assumption_text(ctx: Context, problem: Problem) -> str:
+    """Return the localized statement of something the parser assumed."""
+    params: dict[str, object] = dict(problem.params)
+    if "service" in params:
+        params["service"] = service_label(ctx, str(params["service"]))
+    return ctx.t(f"logx.assumed.{problem.code}", **params)
 
 
 def draft_from(parsed: QuickLog, team: int | None) -> Draft:
     """Turn a parsed line into a draft; what could not be read stays empty so it is asked."""
     draft = Draft(day=parsed.day, team=team, quick=True, minutes=parsed.minutes)
+    draft.kind, draft.attendees, draft.households = parsed.kind, parsed.attendees, parsed.households
     items = {
-        i.service: Item(i.service, i.people, i.succeeded, [], i.succeeded >= i.people)
+        i.service: Item(
+            i.service, i.people, i.succeeded, list(i.reasons),
+            i.succeeded >= i.people or bool(i.reasons),
+        )
         for i in parsed.items
-    }
+    }  # fmt: skip
+    codes = {p.code for p in parsed.problems}
+    if codes & _RECOUNT_CODES:  # a number (or a failure) not understood: ask every count again
+        for item in items.values():
+            item.reset()
     for problem in parsed.problems:
         code, service = problem.code, str(problem.params.get("service", ""))
-        if code in _COUNT_CODES and service and service not in items:
-            people = problem.params.get("people") if code == "succeeded_over_people" else None
-            items[service] = Item(service, people if isinstance(people, int) else None)
+        if code in _COUNT_CODES and service:
+            if service in items and code == "reason_not_listed":
+                items[service].reasons_done = False
+            elif service not in items:  # '5/3': ask how many succeeded of the 3
+                people = problem.params.get("people") if code == "succeeded_over_people" else None
+                items[service] = Item(service, people if isinstance(people, int) else None)
         elif code in _DATE_CODES:
             draft.ask_day = True
         elif code in _DURATION_CODES:
@@ -50,7 +77,6 @@ def draft_from(parsed: QuickLog, team: int | None) -> Draft:
         elif code == "multiple_areas":
             draft.quick = False
     draft.items = list(items.values())
-    codes = {p.code for p in parsed.problems}
     if parsed.area and "multiple_areas" not in codes:
         draft.area_text = parsed.area[:AREA_TEXT_MAX]
     return draft
@@ -82,6 +108,9 @@ def start_quick(ctx: Context, text: str, team: int | None) -> Outcome:
     if draft.area_text and draft.team is not None:
         draft.area_text, unknown = longer_area(ctx, draft.team, draft.area_text, unknown)
     notices = [problem_text(ctx, p) for p in parsed.problems]
+    draft.assumed = [assumption_text(ctx, p) for p in parsed.assumptions]
+    if "no_service" in {p.code for p in parsed.problems} and parsed.kind == "assist":
+        notices.append(ctx.t("logx.hint.words", words=", ".join(default_catalogue().short_words())))
     if unknown:
         shown = redact(" ".join(unknown)).text
         notices.append(ctx.t("log.problem.unknown_tokens", tokens=shown))

@@ -131,7 +131,14 @@ def edit_command(ctx: Context) -> Outcome:
     return start_edit(ctx, record)
 
 
+def _log_handoff(ctx: Context, args: list[str]) -> Outcome:
+    from handlers.assistlog.from_handoff import log_handoff
+
+    return log_handoff(ctx, args)
+
+
 RECORD_ACTIONS = {
+    "ho": _log_handoff,
     "uy": undo_yes,
     "md": delete_ask,
     "dy": delete_yes,

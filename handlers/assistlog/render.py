@@ -100,7 +100,8 @@ def item_lines(ctx: Context, items: list[ItemInput]) -> list[str]:
 
 def day_line(ctx: Context, day: date, out_of_hours: bool, kind: str) -> str:
     """Return the day line with a weekend, holiday or out-of-hours mark."""
-    line = ctx.t("log.card.day", day=fmt_day(day))
+    weekday = ctx.t(f"logx.weekday.{day.weekday()}")
+    line = ctx.t("log.card.day", day=f"{fmt_day(day)} ({weekday})")
     if kind == "holiday":
         return f"{line} · {ctx.t('log.card.holiday')}"
     if kind == "weekend":
@@ -126,6 +127,7 @@ def card_text(ctx: Context, draft: Draft, areas: list[AreaRef], *, moment: datet
         else ctx.t("log.card.team", team=team)
     )
     lines.append(day_line(ctx, draft.day, *flags(draft.day, moment, ctx)))
+    lines += kind_lines(ctx, draft.kind, draft.attendees, draft.households)
     lines += item_lines(ctx, draft.inputs())
     if draft.minutes is not None:
         lines.append(ctx.t("log.card.minutes", duration=fmt_duration(ctx, draft.minutes)))
@@ -133,7 +135,29 @@ def card_text(ctx: Context, draft: Draft, areas: list[AreaRef], *, moment: datet
         lines.append(ctx.t("log.card.note", note=draft.note))
     else:
         lines.append(ctx.t("log.card.note_hint"))
+    if draft.assumed and draft.edit is None:
+        lines += [ctx.t("logx.card.assumed"), *(f"• {text}" for text in draft.assumed)]
     return "\n".join(lines)
+
+
+def kind_lines(ctx: Context, kind: str, attendees: int | None, households: int | None) -> list[str]:
+    """Return the lines of an awareness session or a class, and of the households reached."""
+    lines = []
+    if kind != "assist":
+        lines.append(ctx.t(f"logx.card.{kind}", attendees=attendees if attendees else "?"))
+    if households:
+        lines.append(ctx.t("logx.card.households", households=households))
+    return lines
+
+
+def kind_suffix(ctx: Context, record: AssistRecord) -> str:
+    """Return the short mark of a session kind and households for a record line."""
+    parts = []
+    if record.kind != "assist":
+        parts.append(ctx.t(f"logx.record.{record.kind}", attendees=record.attendees or 0))
+    if record.households:
+        parts.append(ctx.t("logx.record.households", households=record.households))
+    return "".join(f" · {part}" for part in parts)
 
 
 def record_line(ctx: Context, record: AssistRecord, areas: dict[int, str]) -> str:
@@ -143,6 +167,9 @@ def record_line(ctx: Context, record: AssistRecord, areas: dict[int, str]) -> st
               succeeded=i.succeeded)
         for i in record.items
     )  # fmt: skip
+    suffix = kind_suffix(ctx, record)
+    if not services and suffix:  # an awareness session or a class without service lines
+        services, suffix = suffix.removeprefix(" · "), ""
     area = areas.get(record.area_id or 0, "")
     return ctx.t(
         "log.record.line",
@@ -150,7 +177,7 @@ def record_line(ctx: Context, record: AssistRecord, areas: dict[int, str]) -> st
         day=fmt_short_day(record.day),
         services=services,
         duration=fmt_duration(ctx, record.minutes),
-        area=f" · {area}" if area else "",
+        area=(f" · {area}" if area else "") + suffix,
     )
 
 

@@ -59,6 +59,9 @@ def save(ctx: Context, draft: Draft) -> Outcome:
         out_of_hours=out_of_hours,
         day_kind=kind,
         items=draft.inputs(),
+        kind=draft.kind,
+        households=draft.households,
+        attendees=draft.attendees if draft.kind != "assist" else None,
     )
     logger.info("Session %s logged by person %s", session_id, ctx.person_id)
     return end(ctx, "log.saved", id=session_id)
@@ -80,6 +83,10 @@ def changes_between(ctx: Context, record: AssistRecord, draft: Draft) -> Changes
         changes.note = note
     if draft.inputs() != list(record.items):
         changes.items = draft.inputs()
+    if draft.households != record.households and draft.households is not None:
+        changes.households = draft.households
+    if draft.attendees != record.attendees and draft.attendees is not None:
+        changes.attendees = draft.attendees
     return changes
 
 

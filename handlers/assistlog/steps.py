@@ -32,7 +32,11 @@ CARD = "log.card"
 NOTE = "log.note"
 EDIT = "log.edit"
 RESUME = "log.resume"
-DRAFT_STATES = frozenset({TEAM, SERVICES, PEOPLE, OK, WHY, DAY, MINUTES, AREA, CARD, NOTE, EDIT})
+ATTENDEES = "log.att"
+HOUSEHOLDS = "log.hh"
+DRAFT_STATES = frozenset(
+    {TEAM, SERVICES, PEOPLE, OK, WHY, DAY, MINUTES, AREA, CARD, NOTE, EDIT, ATTENDEES, HOUSEHOLDS}
+)
 LOG_ROLES = MEMBERS
 
 
@@ -48,8 +52,10 @@ def gap(draft: Draft) -> Gap:
     """Return the first thing still missing (area questions are settled in `proceed`)."""
     if draft.team is None:
         return Gap(TEAM)
-    if not draft.items:
+    if not draft.items and draft.kind == "assist":
         return Gap(SERVICES)
+    if draft.kind != "assist" and draft.attendees is None:
+        return Gap(ATTENDEES)
     for index, item in enumerate(draft.items):
         if item.people is None:
             return Gap(PEOPLE, index)
@@ -149,10 +155,10 @@ def proceed(
     """
     notes = list(notices or [])
     step = gap(draft)
+    if step.state in (MINUTES, AREA, CARD) and areas is None:
+        areas = team_areas(ctx, draft.team)
     if step.state in (AREA, CARD):
-        if areas is None:
-            areas = team_areas(ctx, draft.team)
-        notice = settle_area(ctx, draft, areas)
+        notice = settle_area(ctx, draft, areas or [])
         if notice:
             notes.append(notice)
         step = gap(draft)
@@ -182,7 +188,9 @@ def question(ctx: Context, draft: Draft, step: Gap, areas: list[AreaRef]) -> Rep
     if step.state == DAY:
         return q.ask_day(ctx)
     if step.state == MINUTES:
-        return q.ask_minutes(ctx)
+        return q.ask_minutes(ctx, draft, areas)
+    if step.state == ATTENDEES:
+        return q.ask_attendees(ctx, draft)
     if step.state == AREA:
         last = last_area(ctx, draft.team) if draft.team is not None else None
         return q.ask_area(ctx, areas, last)
@@ -201,4 +209,6 @@ def reask(ctx: Context, draft: Draft, state: str, hint: str = "") -> Outcome:
         return ask(q.edit_menu(ctx, draft, has_areas), EDIT, draft, notes)
     if state == RESUME:
         return ask(q.ask_resume(ctx), RESUME, draft, notes)
+    if state == HOUSEHOLDS:
+        return ask(q.ask_households(ctx), HOUSEHOLDS, draft, notes)
     return proceed(ctx, draft, notes)

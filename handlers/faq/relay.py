@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
 from domain.redact import redact
+from handlers.assistlog.from_handoff import guessed_service, offer_reply
 from handlers.common import end
 from handlers.faq import contacts
 from handlers.faq.contacts import RELAY_STATE
@@ -56,6 +58,7 @@ def end_conversation(ctx: Context, handoff_id: int | None = None) -> Outcome:
     was_taken = handoff.status == Status.TAKEN.value
     by_resident = handoff.resident_id == ctx.person_id
     by = "resident" if by_resident else "volunteer"
+    service = guessed_service(handoff) if was_taken else ""  # before the text is blanked
     if not store.finish(ctx.session, handoff_id=handoff.id, by=by, now=ctx.now):
         return end(ctx, "handoff.closed")
     logger.info("Handoff %s ended by the %s", handoff.id, by)
@@ -79,4 +82,15 @@ def end_conversation(ctx: Context, handoff_id: int | None = None) -> Outcome:
     )
     locale = contacts.locale_of(ctx.session, reader, ctx.settings)
     told = Reply(text=ctx.t_for(locale, note, id=handoff.id), to=address)
-    return Outcome([Reply(text=ctx.t("handoff.ended_you")), told], next_state=None)
+    replies = [Reply(text=ctx.t("handoff.ended_you")), told]
+    if by_resident:
+        replies.append(replace(_log_offer(ctx, handoff.id, service, locale), to=address))
+    else:
+        replies.append(_log_offer(ctx, handoff.id, service, ctx.locale))
+    return Outcome(replies, next_state=None)
+
+
+def _log_offer(ctx: Context, handoff_id: int, service: str, locale: str) -> Reply:
+    """Offer the volunteer to log the conversation that just ended."""
+    text = ctx.t_for(locale, "logx.handoff.offer")
+    return offer_reply(handoff_id, service, text, ctx.t_for(locale, "logx.handoff.button"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.flow import KEEP, Outcome
+from handlers.assistlog import freetext
 from handlers.common import say
 from handlers.faq import handoff, relay
 from handlers.faq.answers import answer
@@ -21,6 +22,9 @@ def on_text(ctx: Context) -> Outcome:
         return relay.forward(ctx, active)
     if wants_volunteer(ctx.msg.text):
         return handoff.ask(ctx, [])
+    offered = freetext.offer(ctx)  # a member's log or correction is not a question
+    if offered is not None:
+        return offered
     return answer(ctx, ctx.msg.text)
 
 

@@ -58,8 +58,9 @@ async def test_guided_log_through_telegram_buttons(
         message = await fake.wait_for("sendMessage", chat_id=USER)
         assert message.params["text"] == vi(app, "log.ask.services")
         assert all(len(p.encode()) <= 64 for p in keyboard(message))
+        # one failure: one reason goes on, no «Tiếp»
         for payload in ("lg:s:vneid_level2", "lg:n:0:2", "lg:k:0:1", "lg:r:0:phone_no_nfc",
-                        "lg:nx:0", "lg:m:30"):  # fmt: skip
+                        "lg:m:30"):  # fmt: skip
             message = await tap(fake, payload, message)
         message = await tap(fake, keyboard(message)[0], message)
         assert "Hỗ trợ định danh mức 2: 2 người, 1 làm được" in message.params["text"]

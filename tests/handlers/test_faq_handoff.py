@@ -125,9 +125,10 @@ async def test_resident_ends_and_both_are_told(harness: Harness, app: App) -> No
     await world.v1.press(f"ho:take:{handoff_id}")
     await world.resident.say("/end")
     assert world.resident.text() == vi(app, "handoff.ended_you")
-    assert texts_to(world.resident.last, "v1") == vi(
-        app, "handoff.ended_by_resident", id=handoff_id
+    assert texts_to(world.resident.last, "v1") == "\n".join(
+        [vi(app, "handoff.ended_by_resident", id=handoff_id), vi(app, "logx.handoff.offer")]
     )
+    assert payloads_to(world.resident.last, "v1") == [f"lg:ho:{handoff_id}:"]
     [handoff] = handoffs(app)
     assert (handoff.status, handoff.closed_by, handoff.text) == ("closed", "resident", "")
     states = app.db.run_sync(conversations.all_states)
@@ -142,7 +143,8 @@ async def test_volunteer_ends_and_the_resident_is_told(harness: Harness, app: Ap
     handoff_id = await ask_and_place(world)
     await world.v1.press(f"ho:take:{handoff_id}")
     await world.v1.say("/end")
-    assert world.v1.text() == vi(app, "handoff.ended_you")
+    assert world.v1.texts() == [vi(app, "handoff.ended_you"), vi(app, "logx.handoff.offer")]
+    assert world.v1.payloads() == [f"lg:ho:{handoff_id}:"]
     assert texts_to(world.v1.last, "r1") == vi(app, "handoff.ended_by_volunteer")
     await world.resident.say("quen mat khau vneid")
     assert world.resident.text().startswith(title(app, "vneid_password"))
