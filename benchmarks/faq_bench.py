@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.faq_baseline import LexicalMatcher  # noqa: E402
 from domain.faq import calibration  # noqa: E402
+from domain.faq.courtesy import small_talk, wordless  # noqa: E402
 from domain.faq.knowledge import (  # noqa: E402
     DEFAULT_PROVINCE,
     DICTIONARY_FILE,
@@ -248,6 +249,26 @@ def import_cost(statement: str) -> float:
     return runs[0] - runs[1]
 
 
+def conversation_layer() -> None:
+    """Print how many evaluation questions the handlers' small-talk and no-words checks take.
+
+    They run before the matcher (handlers/faq/answers.py): an on-topic question they take never
+    reaches it, so the figure must be 0; off-topic ones they take are answered kindly instead.
+    """
+    print("\nconversation layer (greetings, thanks, messages without words; before the matcher):")
+    for path in (IN_SAMPLE_FILE, INDEPENDENT_FILE):
+        if not path.is_file():
+            continue
+        items = load_items(path)
+        taken = [item for item in items if small_talk(item["q"]) or wordless(item["q"])]
+        on = sum(item["key"] is not None for item in taken)
+        print(
+            f"  {path.name}: on-topic questions taken {on} of "
+            f"{sum(item['key'] is not None for item in items)}, off-topic taken "
+            f"{len(taken) - on} of {sum(item['key'] is None for item in items)}"
+        )
+
+
 def main() -> None:
     """Print every figure of the FAQ matchers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -272,6 +293,7 @@ def main() -> None:
     print(line("baseline", measure(baseline.match, in_sample)))
     k_fold(args.province, args.folds)
     independent(matcher, baseline)
+    conversation_layer()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ and blanked when it ends; relayed chat messages are never stored.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Index, delete, or_, update
@@ -250,3 +250,20 @@ def remember_place(session: Session, *, person_id: int, team_id: int, now: datet
     else:
         row.team_id, row.updated_at = team_id, now
         session.add(row)
+
+
+def take_delays(
+    session: Session, *, since: datetime, team_id: int | None = None, limit: int = 100
+) -> list[timedelta]:
+    """Return how long the handoffs taken since a moment waited for a volunteer, newest first."""
+    statement = select(Handoff).where(
+        col(Handoff.taken_at) >= since, col(Handoff.opened_at).is_not(None)
+    )
+    if team_id is not None:
+        statement = statement.where(col(Handoff.team_id) == team_id)
+    rows = session.exec(statement.order_by(col(Handoff.taken_at).desc()).limit(limit)).all()
+    return [
+        row.taken_at - row.opened_at
+        for row in rows
+        if row.taken_at is not None and row.opened_at is not None
+    ]

@@ -99,3 +99,9 @@ def list_teams(session: Session, *, ward_id: int | None = None) -> list[Team]:
 def list_wards(session: Session) -> list[Ward]:
     """Return all wards."""
     return list(session.exec(select(Ward).order_by(col(Ward.id))).all())
+
+
+def all_areas(session: Session) -> list[AreaRef]:
+    """Return every team's areas (for finding the one a resident names), in a single query."""
+    rows = session.exec(select(Area).order_by(col(Area.id))).all()
+    return [AreaRef(area.id or 0, area.team_id, area.name) for area in rows]

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot.core.channel import ChannelCaps
 from bot.core.context import AppParts, Context
 from bot.core.flood import FloodGuard, Verdict
-from bot.core.flow import KEEP, Outcome, UserFacingError
+from bot.core.flow import KEEP, Outcome, UserFacingError, sticky
 from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
 from bot.core.numbered import map_choice, render_numbered
 from bot.core.roles import Roles
@@ -178,7 +178,7 @@ class Dispatcher:
         if state and loaded.expires_at is not None and loaded.expires_at <= now:
             logger.info("Flow %s of %s expired", state, key)
             notices.append(Reply(text=self.parts.translations.get(locale).text("flow.expired")))
-            state, data = "", {}
+            state, data = "", sticky(data)
         msg = self._map_numbered_choice(session, msg)
         ctx = Context(
             session=session,
@@ -267,7 +267,8 @@ class Dispatcher:
         else:
             state = outcome.next_state
             data = outcome.data if outcome.data is not None else {}
-        if not loaded.exists and not state:
+        data = {**sticky(ctx.data), **data}
+        if not loaded.exists and not state and not data:
             return
         if loaded.exists and state == loaded.state and data == loaded.data and not state:
             return

@@ -16,6 +16,14 @@ class _Keep(Enum):
 KEEP = _Keep.KEEP
 """Leave the conversation state (and data, unless given) as it is."""
 
+STICKY_PREFIX = "~"
+"""Conversation data keys starting with this outlive flows (how a resident is addressed)."""
+
+
+def sticky(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the entries of conversation data that survive the end or start of a flow."""
+    return {key: value for key, value in data.items() if key.startswith(STICKY_PREFIX)}
+
 
 @dataclass
 class Outcome:

@@ -7,9 +7,11 @@ import logging
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
+from domain.faq.courtesy import small_talk, wordless
 from domain.redact import redact
 from handlers import common
 from handlers.common import say
+from handlers.faq import courtesy
 from handlers.faq.service import FaqService
 from handlers.privacy import notice_once
 from storage import handoff as handoff_store
@@ -72,7 +74,18 @@ def answer_reply(ctx: Context, service: FaqService, key: str) -> Reply:
 
 
 def answer(ctx: Context, question: str) -> Outcome:
-    """Answer a typed question, suggest topics, or admit not knowing and keep it for the team."""
+    """Answer a typed question, suggest topics, or admit not knowing and keep it for the team.
+
+    Greetings and thanks get a kind reply, and messages without words (a phone number typed by
+    mistake, emoji, one letter) a request for words: neither is stored as a question.
+    """
+    kind = small_talk(question)
+    if kind is not None:
+        return courtesy.small_talk_reply(ctx, kind, question)
+    without_words = wordless(question)
+    if without_words is not None:
+        logger.info("Message without words not stored (%s)", without_words)
+        return courtesy.wordless_reply(ctx, without_words)
     redaction = redact(question)
     text = redaction.text.strip()
     service = faq_service(ctx)

@@ -6,11 +6,14 @@ import logging
 from datetime import timedelta
 
 from bot.core.context import Context
+from bot.core.declare import chat_command
 from bot.core.flow import Outcome
 from bot.core.messages import Reply
+from bot.core.roles import RoleName
+from bot.core.router import HelpGroup
 from domain.redact import redact
 from handlers.common import say
-from handlers.faq import contacts, place, send
+from handlers.faq import contacts, courtesy, place, send
 from handlers.faq.answers import faq_service, number, resident_team
 from handlers.faq.contacts import RELAY_STATE
 from storage import handoff as store
@@ -41,6 +44,14 @@ def ask(ctx: Context, rest: list[str]) -> Outcome:
     return _draft(ctx, text, topic, [])
 
 
+@chat_command(
+    "volunteer", group=HelpGroup.RESIDENTS, order=15, menu={RoleName.RESIDENT}, platform_menu=True
+)
+def volunteer_command(ctx: Context) -> Outcome:
+    """Ask for a team volunteer straight away (/volunteer, and the residents' main menu)."""
+    return courtesy.addressed(ctx, ask(ctx, []))
+
+
 def describe(ctx: Context) -> Outcome:
     """Take the resident's description (redacted) and send it on."""
     redaction = redact(ctx.msg.text)
@@ -59,7 +70,10 @@ def _draft(ctx: Context, text: str, topic: str | None, notes: list[Reply]) -> Ou
     )
     assert draft.id is not None
     team_id = resident_team(ctx)
-    if team_id is None:
+    named = place.team_named_in(ctx, text, ctx.msg.text) if team_id is None else None
+    if named is not None:  # "tổ dân phố 2": no need to ask where the resident lives
+        outcome = place.choose_team(ctx, draft.id, named)
+    elif team_id is None:
         outcome = place.ask_ward(ctx, draft.id, 1)
     else:
         outcome = send.submit(ctx, draft.id, team_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.context import Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply
+from domain.text import fold
 from handlers.common import end, say
 from handlers.faq import send
 from handlers.faq.answers import number, payload
@@ -16,6 +19,34 @@ from storage.models import Team, Ward
 PLACE_STATE = "handoff.place"
 PER_PAGE = 7
 MAX_LABEL = 60
+# Short forms residents type for an area's kind ("tdp 2" for "tổ dân phố 2"), folded.
+_SHORT_FORMS = ((re.compile(r"\bto dan pho\b"), "tdp"), (re.compile(r"\bkhu pho\b"), "kp"))
+_SEPARATORS = re.compile(r"[^\w]+")
+
+
+def _area_form(text: str) -> str:
+    """Return text folded, with short forms for kinds of areas and single spaces around words."""
+    folded = _SEPARATORS.sub(" ", fold(text))
+    for pattern, short in _SHORT_FORMS:
+        folded = pattern.sub(short, folded)
+    return f" {' '.join(folded.split())} "
+
+
+def team_named_in(ctx: Context, *texts: str) -> int | None:
+    """Return the one team covering an area the resident named ("tổ dân phố 2"), else None.
+
+    Whole words only ("tổ dân phố 2" is not "tổ dân phố 21"); an area name two teams share
+    names neither.
+    """
+    written = "".join(_area_form(text) for text in texts if text)
+    if not written.strip():
+        return None
+    found = {
+        area.team_id
+        for area in teams.all_areas(ctx.session)
+        if len(name := _area_form(area.name).strip()) >= 3 and f" {name} " in written
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _page(

@@ -8,7 +8,7 @@ from bot.core.context import AppParts, Context
 from bot.core.flow import Outcome
 from bot.core.messages import Button, Reply, rows
 from handlers.common import end
-from handlers.faq import contacts
+from handlers.faq import contacts, wait
 from handlers.faq.answers import payload
 from handlers.faq.contacts import RELAY_STATE
 from handlers.faq.service import FaqService
@@ -59,7 +59,11 @@ def submit(ctx: Context, handoff_id: int, team_id: int) -> Outcome:
     assert handoff is not None
     logger.info("Handoff %s sent to team %s (%d people)", handoff_id, team_id, len(recipients))
     change = Button(ctx.t("handoff.change_team"), payload("ho", "chg", handoff_id))
-    replies = [Reply(text=ctx.t("handoff.sent", team=team, ward=ward), buttons=rows(change))]
+    from handlers.faq.escalation import ESCALATE_AFTER  # escalation imports this module
+
+    sent = ctx.t("handoff.sent", team=team, ward=ward)
+    usual = wait.usual_wait(ctx, team_id, ESCALATE_AFTER)
+    replies = [Reply(text=f"{sent}\n{usual}", buttons=rows(change))]
     for contact in recipients:
         take = Button(ctx.t_for(contact.locale, "handoff.take"), payload("ho", "take", handoff_id))
         text = ctx.t_for(

@@ -6,7 +6,7 @@ from bot.core.context import Context
 from bot.core.flow import KEEP, Outcome
 from handlers.assistlog import freetext
 from handlers.common import say
-from handlers.faq import handoff, relay
+from handlers.faq import courtesy, handoff, relay
 from handlers.faq.answers import answer
 from handlers.faq.contacts import RELAY_STATE
 from handlers.faq.handoff import DESCRIBE_STATE
@@ -20,18 +20,20 @@ def on_text(ctx: Context) -> Outcome:
     active = store.taken_with(ctx.session, ctx.person_id)
     if active is not None:
         return relay.forward(ctx, active)
+    courtesy.remember_address(ctx)
     if wants_volunteer(ctx.msg.text):
-        return handoff.ask(ctx, [])
+        return courtesy.addressed(ctx, handoff.ask(ctx, []))
     offered = freetext.offer(ctx)  # a member's log or correction is not a question
     if offered is not None:
         return offered
-    return answer(ctx, ctx.msg.text)
+    return courtesy.addressed(ctx, answer(ctx, ctx.msg.text))
 
 
 def on_state(ctx: Context) -> Outcome:
     """Handle free text inside the handoff flow: description, place buttons, relay."""
     if ctx.state == DESCRIBE_STATE:
-        return handoff.describe(ctx)
+        courtesy.remember_address(ctx)
+        return courtesy.addressed(ctx, handoff.describe(ctx))
     if ctx.state != RELAY_STATE:
         return say(ctx, "handoff.choose")
     handoff_id = ctx.data.get("h")

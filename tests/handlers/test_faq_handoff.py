@@ -187,9 +187,7 @@ async def test_typed_request_asks_what_is_needed_and_remembers_the_team(
     await world.resident.say("Cài VNeID cho mẹ, mật khẩu: abc123")
     notices = world.resident.last
     assert vi(app, "faq.redacted") in texts_to(notices, "r1")
-    assert texts_to(notices, "r1").endswith(
-        vi(app, "handoff.sent", team="Tổ 12", ward="Phường Hải Châu")
-    )
+    assert vi(app, "handoff.sent", team="Tổ 12", ward="Phường Hải Châu") in texts_to(notices, "r1")
     second = handoffs(app)[-1]
     assert second.id != handoff_id and second.text == "Cài VNeID cho mẹ, mật khẩu: [đã ẩn]"
     assert "[đã ẩn]" in texts_to(notices, "v2")

@@ -24,7 +24,7 @@ async def test_privacy_notice_names_what_is_kept(harness: Harness, app: App) -> 
     user = harness.user("r1")
     await user.say("/privacy")
     assert user.text() == vi(app, "privacy.full", days=90)
-    assert "CCCD" in user.text()
+    assert "số thẻ căn cước" in user.text() and "anh/chị" in user.text()
 
 
 async def test_resident_is_forgotten_with_questions_and_identity(

@@ -276,7 +276,7 @@
   }
 
   function showUser(text, at) {
-    const item = bubble("user", t("you", "Bạn"));
+    const item = bubble("user", t("you", "Anh/chị"));
     const body = document.createElement("p");
     body.textContent = text;
     item.appendChild(body);
