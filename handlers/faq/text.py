@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.flow import KEEP, Outcome
+from domain.text import fold, nfc
 from handlers.assistlog import freetext
 from handlers.common import say
+from handlers.core import CANCEL_WORDS
 from handlers.faq import courtesy, handoff, relay
 from handlers.faq.answers import answer
 from handlers.faq.contacts import RELAY_STATE
@@ -14,12 +16,23 @@ from handlers.faq.intent import wants_volunteer
 from storage import handoff as store
 from storage.handoff import Status
 
+_CANCEL_FOLDED = frozenset(fold(word) for word in CANCEL_WORDS)
+_CANCEL_EXACT = frozenset({"dừng", "dừng lại"})
+
+
+def is_cancel_word(text: str) -> bool:
+    """Tell whether the text is only a way out ("thôi", "huỷ", "dừng"…), as inside a flow."""
+    typed = nfc(text).casefold().strip(" .!")
+    return typed in _CANCEL_EXACT or fold(typed) in _CANCEL_FOLDED
+
 
 def on_text(ctx: Context) -> Outcome:
     """Handle free text outside any flow."""
     active = store.taken_with(ctx.session, ctx.person_id)
     if active is not None:
         return relay.forward(ctx, active)
+    if is_cancel_word(ctx.msg.text):  # "thôi", "hủy"… with no flow open: not a question
+        return say(ctx, "cancel.nothing")
     courtesy.remember_address(ctx)
     if wants_volunteer(ctx.msg.text):
         return courtesy.addressed(ctx, handoff.ask(ctx, []))

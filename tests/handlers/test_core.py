@@ -282,3 +282,15 @@ async def test_words_that_only_fold_like_a_way_out_do_not_cancel(
     await admin.say("/newteam")
     await admin.say("Đúng")  # folds to "dung" like "dừng" (stop), but is an answer here
     assert admin.text() == vi(app, "team.ask_name")
+
+
+async def test_a_way_out_with_no_flow_open_is_not_taken_for_a_question(
+    harness: Harness, app: App
+) -> None:
+    from storage.question_models import ResidentQuestion as Question
+
+    resident = harness.user("r1")
+    for word in ("thôi", "Huỷ", "dừng", "cancel"):
+        await resident.say(word)
+        assert resident.text() == vi(app, "cancel.nothing"), word
+    assert app.db.run_sync(lambda s: s.exec(select(Question)).all()) == []
