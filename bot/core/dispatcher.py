@@ -26,6 +26,7 @@ from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
 from bot.core.numbered import map_choice, render_numbered
 from bot.core.roles import Roles
 from bot.core.router import Router
+from domain.jsonsafe import strip_nul
 from storage import conversations, people
 from storage.conversations import ConversationState, StateConflict
 from storage.db import Database
@@ -35,6 +36,18 @@ logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4096
 DB_OUTAGE_SECONDS = 30.0
 T = TypeVar("T")
+
+
+def without_nul(msg: Incoming) -> Incoming:
+    """Remove NUL characters from what a person typed (PostgreSQL refuses them in text)."""
+    if "\x00" not in msg.text + msg.payload + msg.display_name:
+        return msg
+    return replace(
+        msg,
+        text=strip_nul(msg.text),
+        payload=strip_nul(msg.payload),
+        display_name=strip_nul(msg.display_name),
+    )
 
 
 class Sender(Protocol):
@@ -82,6 +95,7 @@ class Dispatcher:
 
     async def handle(self, msg: Incoming) -> list[Delivery]:
         """Process one update (in order per chat) and send its replies; return the deliveries."""
+        msg = without_nul(msg)
         verdict = self.flood.check(msg.key, self.parts.clock.now())
         if verdict is not Verdict.ALLOW:
             logger.warning("Flood control: %s update %s not handled", msg.key, msg.update_id)

@@ -16,6 +16,7 @@ from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Incoming, Kind
 from bot.settings import SUPPORTED_LOCALES
 from bot.web.files import FileRoute
+from bot.web.jsonbody import BodyProblem, read_json_object
 from bot.web.metrics import Feed
 from bot.web.webchat import CHANNEL, RateLimiter, WebChannel, valid_browser_id
 
@@ -158,13 +159,8 @@ def _widget_script(translations: Translations) -> str:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any] | None:
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return None
-    try:
-        body = await request.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+    body = await read_json_object(request, max_bytes=MAX_BODY_BYTES)
+    return None if isinstance(body, BodyProblem) else body
 
 
 def _update_id(browser_id: str, client_id: object) -> str:
