@@ -144,6 +144,7 @@ class Runtime:
                 translations=self.core.parts.translations,
                 default_locale=settings.default_locale,
                 limiter=self.options.limiter,
+                metrics=self.metrics,
             )
         )
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by every platform's webhook
