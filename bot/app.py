@@ -16,7 +16,7 @@ from bot.core.links import BotLinks
 from bot.settings import Settings, SettingsError
 from handlers.faq.service import build_faq_service
 from handlers.registry import build_router
-from storage.db import Database
+from storage.db import DEFAULT_BUSY_MS, Database
 from storage.migrate import ensure_upgraded
 
 logger = logging.getLogger(__name__)
@@ -62,11 +62,11 @@ def masked_url(url: str) -> str:
         return "(unparsable URL)"
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
+def open_database(url: str, *, migrate: bool = True, busy_ms: int = DEFAULT_BUSY_MS) -> Database:
     """Open the database (and upgrade it); raise DatabaseUnreachable with one clear reason."""
     db: Database | None = None
     try:
-        db = Database(url)
+        db = Database(url, busy_ms=busy_ms)
         with db.engine.connect():
             pass
         if migrate:
@@ -83,7 +83,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
 
 def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> App:
     """Open the database (upgrading an empty or old one) and assemble the core."""
-    db = open_database(settings.database_url, migrate=migrate)
+    db = open_database(settings.database_url, migrate=migrate, busy_ms=settings.sqlite_busy_ms)
     parts = build_parts(settings, clock=clock)
     dispatcher = Dispatcher(db, build_router(), parts)
     parts.add(dispatcher)  # for messages sent outside an update (Dispatcher.prepare)
