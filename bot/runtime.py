@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.app import App
@@ -20,6 +21,7 @@ from bot.core.files import FileStore
 from bot.core.links import BotLinks
 from bot.settings import Settings, SettingsError
 from bot.web.files import FileRoute
+from bot.web.flood import WebFloodGuard
 from bot.web.inbox import WebhookInbox
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer
@@ -41,6 +43,8 @@ class RunOptions:
     zalo_poll_timeout: int = 30
     sleep: Sleep = asyncio.sleep
     limiter: RateLimiter | None = None
+    flood_clock: Callable[[], float] = time.monotonic
+    """The clock of the web chat's flood limits (tests move it by hand)."""
     port: int | None = None
 
     def poll_timeout(self, channel: str) -> int:
@@ -143,7 +147,10 @@ class Runtime:
                 feed=self.metrics.feed(dispatcher),
                 translations=self.core.parts.translations,
                 default_locale=settings.default_locale,
-                limiter=self.options.limiter,
+                flood=WebFloodGuard(
+                    settings, browser=self.options.limiter, clock=self.options.flood_clock
+                ),
+                metrics=self.metrics,
             )
         )
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by every platform's webhook

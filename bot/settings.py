@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from bot.core.channel import ChannelConfig, ChannelSpec
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_DATABASE_URL = "sqlite:///./data/bot.db"
 DEFAULT_PROVINCE = "da_nang"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 PROVINCE_PACKS = Path(__file__).resolve().parents[1] / "locales" / "faq" / "provinces"
 
 
@@ -52,6 +54,21 @@ class Settings:
     """The FAQ province pack (locales/faq/provinces/<name>.yaml), or "none" for national topics."""
     faq_max_age_days: int = 180
     """FAQ topics checked longer ago than this are listed by `python -m bot faq audit`."""
+    web_trusted_proxies: tuple[IPNetwork, ...] = ()
+    """WEB_TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For names the web chat's client."""
+    web_messages_per_address: int = 60
+    """WEB_MESSAGES_PER_ADDRESS: web chat messages per client address and minute."""
+    web_new_chats_per_address: int = 10
+    """WEB_NEW_CHATS_PER_ADDRESS: new web chat visitors (browser ids) per address and hour."""
+    web_new_chats_per_minute: int = 30
+    """WEB_NEW_CHATS_PER_MINUTE: new web chat visitors per minute, all addresses together."""
+    handoffs_per_team_hour: int = 10
+    """BOT_HANDOFFS_PER_TEAM_HOUR: requests sent to one team's volunteers per hour; the rest wait."""
+    db_outage_seconds: float = 60.0
+    """BOT_DB_OUTAGE_SECONDS: how long an update waits out a locked or unreachable database."""
+    sqlite_busy_ms: int = 200
+    """BOT_SQLITE_BUSY_MS: how long one SQLite write waits for another process's lock, on the
+    event loop, before the update is retried later (the loop is never held longer)."""
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -199,6 +216,17 @@ def _parse_province(env: Mapping[str, str], name: str) -> str:
     return raw
 
 
+def _parse_proxies(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
+    """Read trusted proxy addresses or networks, separated by commas or spaces."""
+    found: list[IPNetwork] = []
+    for item in env.get(name, "").replace(",", " ").split():
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(name, f"'{item}' is not an IP address or network") from None
+    return tuple(found)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -232,4 +260,11 @@ def load_settings(
         web_frame_ancestors=_parse_frame_ancestors(env, "WEB_FRAME_ANCESTORS"),
         province=_parse_province(env, "BOT_PROVINCE"),
         faq_max_age_days=_parse_positive_int(env, "BOT_FAQ_MAX_AGE_DAYS", 180),
+        web_trusted_proxies=_parse_proxies(env, "WEB_TRUSTED_PROXIES"),
+        web_messages_per_address=_parse_positive_int(env, "WEB_MESSAGES_PER_ADDRESS", 60),
+        web_new_chats_per_address=_parse_positive_int(env, "WEB_NEW_CHATS_PER_ADDRESS", 10),
+        web_new_chats_per_minute=_parse_positive_int(env, "WEB_NEW_CHATS_PER_MINUTE", 30),
+        handoffs_per_team_hour=_parse_positive_int(env, "BOT_HANDOFFS_PER_TEAM_HOUR", 10),
+        db_outage_seconds=float(_parse_positive_int(env, "BOT_DB_OUTAGE_SECONDS", 60)),
+        sqlite_busy_ms=_parse_positive_int(env, "BOT_SQLITE_BUSY_MS", 200),
     )

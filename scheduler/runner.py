@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,11 +69,14 @@ class SchedulerService:
         holder: str | None = None,
         use_lease: bool = True,
         charts: bool = True,
+        on_state: Callable[[str], None] | None = None,
     ) -> None:
         self.db, self.parts = db, parts
         self.config = config or SchedulerConfig()
         self.holder = holder or default_holder()
         self.use_lease = use_lease
+        self.on_state = on_state or (lambda _state: None)
+        """Told "running" once started and "stopped" once shut down (the /metrics gauge)."""
         settings = parts.settings
         self.tz = settings.timezone
         self.planner = Planner(
@@ -137,6 +141,7 @@ class SchedulerService:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self.on_state("running")
         logger.info("Scheduler started as %s", self.holder)
 
     async def shutdown(self) -> None:
@@ -158,6 +163,7 @@ class SchedulerService:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+            self.on_state("stopped")
         if self.use_lease:
             now = self.parts.clock.now()
             await self.db.run(

@@ -13,15 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, RootTransaction, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -29,6 +32,33 @@ from storage import hotpath
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+DEFAULT_BUSY_MS = 200
+
+
+class DatabaseFileMissing(sqlite3.OperationalError):
+    """The SQLite file was deleted or replaced while the bot runs: writes would be lost."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell whether an error means the database cannot be used right now (locked, down, gone).
+
+    The hot path runs statements on the DB-API connection itself, so the driver's own
+    OperationalError (sqlite3 "database is locked", psycopg's lost connection) arrives
+    unwrapped, besides SQLAlchemy's wrapped one.
+    """
+    if isinstance(error, OperationalError | sqlite3.OperationalError):
+        return True
+    return type(error).__name__ == "OperationalError" and type(error).__module__.startswith(
+        "psycopg"
+    )
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the health check found: ok, degraded (cannot write now), missing or down."""
+
+    status: str
+    database: str
 
 
 def normalise_url(url: str) -> str:
@@ -74,15 +104,78 @@ def make_engine(url: str) -> Engine:
 class Database:
     """Owns the engine and the worker threads; `run` executes one unit of work in a transaction."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_ms: int = DEFAULT_BUSY_MS) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.busy_ms = busy_ms
+        """How long a short unit of work (on the event loop) waits for another writer."""
+        database = self.engine.url.database or ""
+        self.path = Path(database) if self.is_sqlite and database not in ("", ":memory:") else None
+        self._file_id = self._current_file_id()
         # PostgreSQL: 4 threads did as well as 8 in load_webhook, with less GIL contention.
         workers = 1 if self.is_sqlite else 4
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
         self._inline: tuple[int, Connection, hotpath.Raw] | None = None
         self._inline_allowed = self.is_sqlite and self.engine.url.database not in ("", ":memory:")
+
+    def _current_file_id(self) -> tuple[int, int] | None:
+        """Return the SQLite file's (device, inode), or None when there is none (yet)."""
+        if self.path is None:
+            return None
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    def check_file(self) -> None:
+        """Raise DatabaseFileMissing when the SQLite file was deleted or replaced.
+
+        SQLite keeps writing to a deleted file's open inode without a word, and everything
+        written then is gone at the next start; so every unit of work checks first (one
+        stat call, about a microsecond) and refuses.
+        """
+        if self.path is None:
+            return
+        if self._file_id is None:
+            self._file_id = self._current_file_id()
+            return
+        if self._current_file_id() != self._file_id:
+            logger.error("The database file %s was deleted or replaced while running", self.path)
+            raise DatabaseFileMissing(f"database file {self.path} was deleted or replaced")
+
+    async def health(self) -> Health:
+        """Probe the database without waiting on it: can it be read, and written right now?"""
+        if self.path is not None:
+            try:
+                self.check_file()
+            except DatabaseFileMissing:
+                return Health("error", "missing")
+            return await asyncio.to_thread(self._probe_sqlite)
+        try:
+            await self.run(lambda session: session.execute(text("SELECT 1")).all())
+        except Exception:
+            logger.warning("Health check: the database does not answer", exc_info=True)
+            return Health("error", "down")
+        return Health("ok", "ok")
+
+    def _probe_sqlite(self) -> Health:
+        """Take and release the write lock on a separate connection (never waits long)."""
+        assert self.path is not None
+        try:
+            probe = sqlite3.connect(self.path, timeout=0.05, isolation_level=None)
+        except sqlite3.Error:
+            return Health("error", "down")
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            logger.warning("Health check: the database cannot be written (%s)", error)
+            return Health("degraded", "locked")
+        finally:
+            probe.close()
+        return Health("ok", "ok")
 
     def run_sync(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a new session and commit (or roll back on error), in this thread.
@@ -99,6 +192,7 @@ class Database:
             return self._run_session(work)
 
     def _run_session(self, work: Callable[[Session], T]) -> T:
+        self.check_file()
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             return work(session)
 
@@ -122,6 +216,7 @@ class Database:
         (~0.2 ms per update); the Session joins the connection's transaction and the
         hot-path statements get the DB-API connection without asking the Session.
         """
+        self.check_file()
         connection, direct = self._inline_connection()
         transaction = connection.begin()
         try:
@@ -133,7 +228,8 @@ class Database:
             transaction.commit()
             return result
         except BaseException as problem:
-            self._abandon(transaction, broken=isinstance(problem, DBAPIError))
+            broken = isinstance(problem, DBAPIError | sqlite3.OperationalError)
+            self._abandon(transaction, broken=broken)
             raise
 
     def _inline_connection(self) -> tuple[Connection, hotpath.Raw]:
@@ -142,7 +238,12 @@ class Database:
             if self._inline is not None:
                 self._inline[1].close()
             connection = self.engine.connect()
-            direct = hotpath.Raw(connection.connection.driver_connection, is_sqlite=True)
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            # On the event loop: wait briefly for another writer, then let the caller retry
+            # later (asynchronously) instead of holding every other chat up for seconds.
+            raw.execute(f"PRAGMA busy_timeout={int(self.busy_ms)}")
+            direct = hotpath.Raw(raw, is_sqlite=True)
             self._inline = (thread, connection, direct)
         return self._inline[1], self._inline[2]
 

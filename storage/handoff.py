@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, delete, or_, update
+from sqlalchemy import Index, delete, func, or_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.dialect import rowcount
@@ -21,13 +21,15 @@ class Status(StrEnum):
     """Where a handoff stands."""
 
     DRAFT = "draft"
+    QUEUED = "queued"
     OPEN = "open"
     TAKEN = "taken"
     CLOSED = "closed"
     EXPIRED = "expired"
 
 
-ACTIVE = (Status.OPEN.value, Status.TAKEN.value)
+ACTIVE = (Status.QUEUED.value, Status.OPEN.value, Status.TAKEN.value)
+WAITING = (Status.QUEUED.value, Status.OPEN.value)
 
 
 class Handoff(SQLModel, table=True):
@@ -104,11 +106,43 @@ def open_for_team(session: Session, *, handoff_id: int, team_id: int, now: datet
         update(Handoff)
         .where(
             col(Handoff.id) == handoff_id,
-            col(Handoff.status).in_((Status.DRAFT.value, Status.OPEN.value)),
+            col(Handoff.status).in_((Status.DRAFT.value, *WAITING)),
         )
         .values(team_id=team_id, status=Status.OPEN.value, opened_at=now, escalated_at=None)
     )
     return rowcount(session.execute(statement)) == 1
+
+
+def queue_for_team(session: Session, *, handoff_id: int, team_id: int, now: datetime) -> bool:
+    """Keep a draft (or waiting handoff) for a team whose volunteers were told enough this
+    hour; it is sent by the handoff sweep once the team is under its cap."""
+    statement = (
+        update(Handoff)
+        .where(
+            col(Handoff.id) == handoff_id,
+            col(Handoff.status).in_((Status.DRAFT.value, *WAITING)),
+        )
+        .values(team_id=team_id, status=Status.QUEUED.value, opened_at=now, escalated_at=None)
+    )
+    return rowcount(session.execute(statement)) == 1
+
+
+def sent_to_team_since(session: Session, *, team_id: int, since: datetime) -> int:
+    """Count the handoffs whose notices went to a team's volunteers since a moment."""
+    statement = select(func.count()).where(
+        col(Handoff.team_id) == team_id,
+        col(Handoff.opened_at) >= since,
+        col(Handoff.status).not_in((Status.DRAFT.value, Status.QUEUED.value)),
+    )
+    return int(session.exec(statement).one())
+
+
+def queued(session: Session) -> list[Handoff]:
+    """Return the queued handoffs, oldest first."""
+    statement = (
+        select(Handoff).where(col(Handoff.status) == Status.QUEUED.value).order_by(col(Handoff.id))
+    )
+    return list(session.exec(statement).all())
 
 
 def claim(
@@ -217,8 +251,7 @@ def stale(session: Session, *, opened_before: datetime, idle_before: datetime) -
         select(Handoff)
         .where(
             or_(
-                (col(Handoff.status) == Status.OPEN.value)
-                & (col(Handoff.opened_at) <= opened_before),
+                col(Handoff.status).in_(WAITING) & (col(Handoff.opened_at) <= opened_before),
                 (col(Handoff.status) == Status.TAKEN.value)
                 & (col(Handoff.active_at) <= idle_before),
             )

@@ -129,8 +129,8 @@ class BotApiClient:
         timeout = aiohttp.ClientTimeout(total=seconds, connect=min(seconds, CONNECT_SECONDS))
         try:
             async with self._http().post(
-                self._url(method), json=params, timeout=timeout
-            ) as response:
+                self._url(method), json=params, timeout=timeout, allow_redirects=False
+            ) as response:  # never follow a redirect: the token is in the URL
                 status = response.status
                 try:
                     body = await response.json(content_type=None)

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import logsafe
 from bot.cli import backup, chat, chat_commands, db, demo, faq, invite, report, run, team
 from bot.cli.base import Subcommand, say
 from bot.settings import SettingsError, load_settings
@@ -26,6 +27,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     chat_commands.COMMAND,
 )
 DEFAULT = "run"
+logger = logging.getLogger("bot.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,9 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         say(f"Configuration error: {exc}", error=True)
         return 2
+    logsafe.install(logsafe.settings_secrets(settings))
     name = args.command or DEFAULT
     if args.command is None:  # `python -m bot` alone runs the bot with run's defaults
         given = list(sys.argv[1:] if argv is None else argv)
         args = parser.parse_args([*given, DEFAULT])
     chosen = next(each for each in SUBCOMMANDS if each.name == name)
-    return chosen.run(args, settings)
+    try:
+        return chosen.run(args, settings)
+    except SettingsError as exc:  # e.g. DATABASE_URL names a database that cannot be opened
+        say(f"Configuration error: {exc}", error=True)
+        return 2
+    except Exception:  # through the log handlers, so the secret mask applies to the traceback
+        logger.exception("python -m bot %s stopped on an unexpected error", name)
+        return 1

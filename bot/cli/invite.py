@@ -13,13 +13,28 @@ from bot.core.links import BotLinks
 from bot.settings import Settings
 from storage import invites, teams
 
+MAX_DAYS = 365
+
+
+def valid_days(raw: str) -> int:
+    """Read --days: a whole number of days from 1 to 365 (argparse reports anything else)."""
+    try:
+        days = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number of days") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{days} is not between 1 and {MAX_DAYS} days")
+    return days
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Describe the arguments."""
     parser.add_argument("--team", type=int, required=True)
     parser.add_argument("--role", choices=["leader", "volunteer"], required=True)
     parser.add_argument("--uses", type=int, default=1, help="how many people may use it")
-    parser.add_argument("--days", type=int, default=0, help="validity in days (default 7)")
+    parser.add_argument(
+        "--days", type=valid_days, default=0, help="validity in days, 1 to 365 (default 7)"
+    )
     parser.add_argument("--json", action="store_true")
 
 

@@ -52,7 +52,12 @@ async def _serve(runtime: Runtime) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    scheduler = SchedulerService(runtime.core.db, runtime.core.dispatcher, runtime.core.parts)
+    scheduler = SchedulerService(
+        runtime.core.db,
+        runtime.core.dispatcher,
+        runtime.core.parts,
+        on_state=runtime.metrics.set_scheduler_state,
+    )
     scheduler.start()
     try:
         await runtime.start()

@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.core.channel import ChannelCaps
@@ -26,15 +25,27 @@ from bot.core.messages import Address, ChatKey, Delivery, Incoming, Kind, Reply
 from bot.core.numbered import map_choice, render_numbered
 from bot.core.roles import Roles
 from bot.core.router import Router
+from domain.jsonsafe import strip_nul
 from storage import conversations, people
 from storage.conversations import ConversationState, StateConflict
-from storage.db import Database
+from storage.db import Database, DatabaseFileMissing, is_unavailable
 from storage.dialect import lock_chat
 
 logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4096
-DB_OUTAGE_SECONDS = 30.0
 T = TypeVar("T")
+
+
+def without_nul(msg: Incoming) -> Incoming:
+    """Remove NUL characters from what a person typed (PostgreSQL refuses them in text)."""
+    if "\x00" not in msg.text + msg.payload + msg.display_name:
+        return msg
+    return replace(
+        msg,
+        text=strip_nul(msg.text),
+        payload=strip_nul(msg.payload),
+        display_name=strip_nul(msg.display_name),
+    )
 
 
 class Sender(Protocol):
@@ -62,7 +73,7 @@ class Dispatcher:
         self.senders: dict[str, Sender] = {}
         self.flood = FloodGuard()
         self._handled = 0
-        self.db_outage_seconds = DB_OUTAGE_SECONDS
+        self.db_outage_seconds = parts.settings.db_outage_seconds
         self._locks: weakref.WeakValueDictionary[ChatKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -82,6 +93,7 @@ class Dispatcher:
 
     async def handle(self, msg: Incoming) -> list[Delivery]:
         """Process one update (in order per chat) and send its replies; return the deliveries."""
+        msg = without_nul(msg)
         verdict = self.flood.check(msg.key, self.parts.clock.now())
         if verdict is not Verdict.ALLOW:
             logger.warning("Flood control: %s update %s not handled", msg.key, msg.update_id)
@@ -108,20 +120,35 @@ class Dispatcher:
                     return abort.deliveries
                 except StateConflict:
                     logger.info("State conflict for %s, attempt %d", msg.key, attempt + 1)
-        except OperationalError:
-            logger.error("Database unavailable: update %s of %s lost", msg.update_id, msg.key)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            logger.error(
+                "Database unavailable for %.0f s: update %s of %s not applied (%s)",
+                self.db_outage_seconds,
+                msg.update_id,
+                msg.key,
+                error,
+            )
         return [self._apology(msg, "error.busy")]
 
     async def _run(self, work: Callable[[Session], T]) -> T:
-        """Run a unit of work, waiting out a database outage of up to `db_outage_seconds`."""
+        """Run a unit of work, waiting out a database outage of up to `db_outage_seconds`.
+
+        The waits are asynchronous (exponential back-off from 0.25 s to 4 s), so a database
+        locked by another process or down for a while holds up this update only; the event
+        loop goes on serving /healthz, other chats and the web server meanwhile.
+        """
         delay, waited = 0.25, 0.0
         while True:
             try:
                 return await self.db.run_short(work)
-            except OperationalError:
-                if waited >= self.db_outage_seconds:
+            except Exception as error:
+                if not is_unavailable(error) or waited >= self.db_outage_seconds:
                     raise
-                logger.warning("Database unavailable, retrying in %.2f s", delay)
+                if isinstance(error, DatabaseFileMissing):
+                    raise  # waiting will not bring the file back: answer now
+                logger.warning("Database unavailable, retrying in %.2f s (%s)", delay, error)
                 await asyncio.sleep(delay)
                 waited, delay = waited + delay, min(delay * 2, 4.0)
 

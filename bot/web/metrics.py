@@ -61,6 +61,13 @@ class Metrics:
             ["channel", "reason"],
             registry=self.registry,
         )
+        self.webchat_refused = Counter(
+            "bot_webchat_refused",
+            "Web chat messages refused with 429, per limit (browser, address, new_per_address, "
+            "new_overall)",
+            ["limit"],
+            registry=self.registry,
+        )
         self.lag = Histogram(
             "bot_processing_lag_seconds",
             "Seconds from receiving an update to having sent its replies",

@@ -8,7 +8,6 @@ import re
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from sqlalchemy import text
 
 from bot.app import App
 from bot.web.files import FileRoute
@@ -94,12 +93,12 @@ class WebServer:
         return f"http://{host}:{self.port}"
 
     async def healthz(self, request: web.Request) -> web.Response:
-        """Answer 200 when the database answers, 503 otherwise."""
-        try:
-            await self.core.db.run(lambda session: session.execute(text("SELECT 1")).all())
-        except Exception:
-            logger.exception("Health check: the database does not answer")
-            return web.json_response({"status": "error", "database": "down"}, status=503)
+        """Answer 200 when the database can be read and written now; 503 with what is wrong
+        (degraded: locked by another process; missing: its file was deleted; down)."""
+        health = await self.core.db.health()
+        if health.status != "ok":
+            body = {"status": health.status, "database": health.database}
+            return web.json_response(body, status=503)
         return web.json_response({"status": "ok", "channels": sorted(self.core.dispatcher.senders)})
 
     async def render_metrics(self, request: web.Request) -> web.Response:

@@ -11,13 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from sqlmodel import Session
 
 from bot.core.i18n import Translations
 from bot.core.messages import ChatKey, Incoming, Kind
 from bot.settings import SUPPORTED_LOCALES
 from bot.web.files import FileRoute
-from bot.web.metrics import Feed
+from bot.web.flood import Refusal, WebFloodGuard, client_address
+from bot.web.jsonbody import BodyProblem, read_json_object
+from bot.web.metrics import Feed, Metrics
 from bot.web.webchat import CHANNEL, RateLimiter, WebChannel, valid_browser_id
+from storage import people
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -53,13 +57,17 @@ class WebChatApi:
         translations: Translations,
         default_locale: str,
         limiter: RateLimiter | None = None,
+        flood: WebFloodGuard | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.channel = channel
         self.feed = feed
         self.translations = translations
         self.default_locale = default_locale
-        self.limiter = limiter or RateLimiter()
         settings = channel.settings
+        self.flood = flood or WebFloodGuard(settings, browser=limiter)
+        self.limiter = self.flood.browser
+        self.metrics = metrics
         self.page_headers = {"Content-Security-Policy": page_policy(settings.web_frame_ancestors)}
         self.timezone = settings.timezone.key
         self.widget_script = _widget_script(translations)
@@ -123,16 +131,36 @@ class WebChatApi:
             return self._error(400, lang, "web.bad_request")
         if len(incoming.text) > MAX_TEXT_CHARS:
             return self._error(400, lang, "web.too_long")
-        if not self.limiter.allow(browser_id):
-            window = str(int(self.limiter.window))
-            return self._error(429, lang, "web.rate_limited", **{"Retry-After": window})
+        address = client_address(
+            request.remote, request.headers.get("X-Forwarded-For"), self.flood.trusted
+        )
+        refusal = await self.flood.check(browser_id, address, self._is_stored)
+        if refusal is not None:
+            return self._refuse(refusal, lang)
         with self.channel.answering(browser_id) as own:
             await self.feed(incoming, received)
+        self.flood.remember(browser_id)
         answer: dict[str, Any] = {"replies": [await self.channel.render(d) for d in own]}
         chosen = incoming.payload.partition(":")[2] if incoming.payload.startswith("lang:") else ""
         if own and chosen in SUPPORTED_LOCALES and own[-1].locale == chosen:
             answer["lang"] = chosen  # the in-chat language buttons switch the page too
         return web.json_response(answer)
+
+    def _refuse(self, refusal: Refusal, lang: str) -> web.Response:
+        """Answer 429 politely, count it, and say when to try again."""
+        if self.metrics is not None:
+            self.metrics.webchat_refused.labels(refusal.value).inc()
+        key = "web.rate_limited" if refusal is Refusal.BROWSER else "web.busy_newcomers"
+        wait = str(self.flood.retry_after(refusal))
+        return self._error(429, lang, key, **{"Retry-After": wait})
+
+    async def _is_stored(self, browser_id: str) -> bool:
+        """Tell whether this browser already is a person in the database (a returning visitor)."""
+
+        def find(session: Session) -> bool:
+            return people.find_identity(session, channel=CHANNEL, user_id=browser_id) is not None
+
+        return await self.channel.db.run_short(find)
 
     async def poll(self, request: web.Request) -> web.Response:
         """Return the replies kept for a browser by someone else (e.g. a volunteer)."""
@@ -158,13 +186,8 @@ def _widget_script(translations: Translations) -> str:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any] | None:
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return None
-    try:
-        body = await request.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+    body = await read_json_object(request, max_bytes=MAX_BODY_BYTES)
+    return None if isinstance(body, BodyProblem) else body
 
 
 def _update_id(browser_id: str, client_id: object) -> str:

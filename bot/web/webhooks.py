@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.web.inbox import WebhookInbox
+from bot.web.jsonbody import BodyProblem, read_json_object
 from bot.web.metrics import Metrics
 from bot.web.tasks import BackgroundTasks
 
@@ -67,14 +68,11 @@ class WebhookEndpoint:
             self.metrics.rejected.labels(self.channel, "secret").inc()
             logger.warning("Refused a %s webhook call with a missing or wrong secret", self.channel)
             return web.json_response({"ok": False}, status=403)
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        body = await read_json_object(request, max_bytes=MAX_BODY_BYTES)
+        if body is BodyProblem.SIZE:
             self.metrics.rejected.labels(self.channel, "size").inc()
             return web.json_response({"ok": False}, status=413)
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        if isinstance(body, BodyProblem):
             self.metrics.rejected.labels(self.channel, "body").inc()
             logger.warning(
                 "Refused a %s webhook call whose body is not a JSON object", self.channel

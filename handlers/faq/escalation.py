@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -17,7 +18,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Button, Delivery, Reply, rows
 from handlers.faq import contacts
 from handlers.faq.answers import payload
-from handlers.faq.send import question_text
+from handlers.faq.send import over_cap, question_text, team_notices
 from storage import handoff as store
 from storage.db import Database
 from storage.handoff import Handoff, Status
@@ -30,7 +31,7 @@ IDLE_AFTER = timedelta(hours=24)
 
 def escalate_handoffs(session: Session, *, now: datetime, parts: AppParts) -> list[Delivery]:
     """Escalate, expire and close handoffs as due; return the messages to send."""
-    deliveries: list[Delivery] = []
+    deliveries: list[Delivery] = release_queued(session, now=now, parts=parts)
     for handoff in store.due_for_escalation(session, opened_before=now - ESCALATE_AFTER):
         if handoff.id is not None and store.mark_escalated(session, handoff_id=handoff.id, now=now):
             deliveries += _escalate(session, handoff, now, parts)
@@ -42,6 +43,27 @@ def escalate_handoffs(session: Session, *, now: datetime, parts: AppParts) -> li
     if removed:
         logger.info("Removed %d unsent handoff drafts", removed)
     return parts.get(Dispatcher).prepare(session, deliveries, now)
+
+
+def release_queued(session: Session, *, now: datetime, parts: AppParts) -> list[Delivery]:
+    """Send queued handoffs, oldest first, to teams that are under their hourly cap again."""
+    deliveries: list[Delivery] = []
+    full: set[int] = set()
+    for handoff in store.queued(session):
+        team_id = handoff.team_id
+        if handoff.id is None or team_id is None or team_id in full:
+            continue
+        if over_cap(session, parts.settings, team_id, now):
+            full.add(team_id)
+            continue
+        notices = team_notices(session, parts, handoff, team_id)
+        if not notices or not store.open_for_team(
+            session, handoff_id=handoff.id, team_id=team_id, now=now
+        ):
+            continue
+        deliveries += [Delivery(c.address, replace(r, to=None), c.locale) for c, r in notices]
+        logger.info("Queued handoff %s sent to team %s", handoff.id, team_id)
+    return deliveries
 
 
 async def run_escalation(
@@ -102,7 +124,7 @@ def _expire(session: Session, handoff: Handoff, now: datetime, parts: AppParts) 
     """End an open handoff nobody took, or a taken one gone quiet, and tell who was in it."""
     assert handoff.id is not None
     settings = parts.settings
-    waiting = handoff.status == Status.OPEN.value
+    waiting = handoff.status in store.WAITING
     status = Status.EXPIRED if waiting else Status.CLOSED
     if not store.finish(
         session, handoff_id=handoff.id, by="timeout", now=now, status=status, only=(handoff.status,)

@@ -114,7 +114,7 @@ def change(ctx: Context, handoff_id: int) -> Outcome:
     handoff = store.get(ctx.session, handoff_id)
     if handoff is None or handoff.resident_id != ctx.person_id:
         return say(ctx, "error.not_allowed")
-    if handoff.status != Status.OPEN.value:
+    if handoff.status not in store.WAITING:
         return say(ctx, "handoff.closed")
     return ask_ward(ctx, handoff_id, 1)
 

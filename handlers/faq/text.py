@@ -54,7 +54,7 @@ def on_state(ctx: Context) -> Outcome:
     parties = (found.resident_id, found.volunteer_id) if found is not None else ()
     if found is not None and found.status == Status.TAKEN.value and ctx.person_id in parties:
         return relay.forward(ctx, found)
-    if found is not None and found.status == Status.OPEN.value and ctx.person_id in parties:
+    if found is not None and found.status in store.WAITING and ctx.person_id in parties:
         return say(ctx, "handoff.waiting")
     outcome = on_text(ctx)
     if outcome.next_state is KEEP:

@@ -80,7 +80,9 @@ class AiohttpRequest(BaseRequest):
         )
         body = _body(request_data)
         try:
-            async with session.request(method, url, data=body, timeout=timeout) as response:
+            async with session.request(
+                method, url, data=body, timeout=timeout, allow_redirects=False
+            ) as response:  # a redirect would carry the token in its URL to another host
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are asyncio.TimeoutError
             raise TimedOut from err

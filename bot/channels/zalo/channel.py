@@ -33,6 +33,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.files import FileLink, FileStore
 from bot.core.i18n import Catalog, Translations
 from bot.core.messages import ChatKey, Delivery, Document, Image, Incoming, Kind
+from domain.jsonsafe import TooDeep, clean_json
 
 logger = logging.getLogger(__name__)
 CHANNEL = "zalo"
@@ -249,6 +250,11 @@ class ZaloChannel:
             delay = 1.0
             if update is not None:
                 received = time.monotonic()
+                try:  # no NUL reaches the inbox (PostgreSQL refuses it), no absurd nesting
+                    update = clean_json(update)
+                except TooDeep:
+                    logger.warning("Dropped a Zalo update nested too deeply")
+                    continue
                 item_id = await self._store(update)
                 self._spawn(self._process(update, received, item_id))
 
