@@ -220,7 +220,7 @@ async def test_ids_outside_the_scope_get_not_found_and_no_data(
     assert (status == 200) is allowed and (name in page) is allowed
     if not allowed:
         assert status == 404 and vi(runtime.core, "dash.error.not_found.title") in page
-    status, body, _ = await get(
+    status, _body, _ = await get(
         client, runtime, f"/dashboard/download?scope=team-{team_id}&fmt=csv", cookie
     )
     assert (status == 200) is allowed
