@@ -266,6 +266,16 @@ class DashboardRoutes:
         entry = self.faq.entry(key, catalog.lang) if key and self.faq is not None else None
         return entry.title if entry is not None else catalog.text("dash.topic.unknown")
 
+    def topics(
+        self, counted: list[tuple[str | None, int]], catalog: Catalog
+    ) -> list[tuple[str, int]]:
+        """Return question counts by topic title (unknown topics counted together), most first."""
+        merged: dict[str, int] = {}
+        for key, n in counted:
+            title = self.topic(key, catalog)
+            merged[title] = merged.get(title, 0) + n
+        return sorted(merged.items(), key=lambda pair: (-pair[1], pair[0]))
+
     def chart(self, catalog: Catalog, trend: list[tuple[Week, int]], chart_id: str) -> Any:
         """Return the trend chart of a page."""
         lang = catalog.lang
@@ -277,30 +287,35 @@ class DashboardRoutes:
         """The scope at a glance."""
         scope, cutoff = view.who.scope, self.settings.report_cutoff_day
 
-        def work(s: Session) -> data.Overview:
+        def work(s: Session) -> tuple[data.Overview, list[str]]:
             ids = scope_team_ids(s, scope)
-            return data.overview(s, team_ids=ids, today=view.today, cutoff=cutoff)
+            names = [] if scope.city else self.scope_names(s, scope)
+            return data.overview(s, team_ids=ids, today=view.today, cutoff=cutoff), names
 
-        found = await self.db.run(work)
+        found, names = await self.db.run(work)
         catalog = view.catalog
         page = self.frame(view, catalog.text("dash.overview.title"), "overview")
-        questions = [(self.topic(k, catalog), n) for k, n in found.questions]
         return self.html(
-            "overview.html", page, o=found, questions=questions,
-            chart=self.chart(catalog, found.trend, "trend"), scope=self.scope_words(view),
+            "overview.html", page, o=found, questions=self.topics(found.questions, catalog),
+            chart=self.chart(catalog, found.trend, "trend"),
+            scope=self.scope_words(catalog, scope, names),
         )  # fmt: skip
 
-    def scope_words(self, view: View) -> str:
-        """Return the signed-in scope in words."""
-        scope, catalog = view.who.scope, view.catalog
+    @staticmethod
+    def scope_names(s: Session, scope: Scope) -> list[str]:
+        """Return the names of the wards and teams a (non-city) scope was given."""
+        wards = s.exec(select(col(Ward.name)).where(col(Ward.id).in_(scope.wards))).all()
+        teams = s.exec(select(col(Team.name)).where(col(Team.id).in_(scope.teams))).all()
+        return sorted(wards) + sorted(teams)
+
+    @staticmethod
+    def scope_words(catalog: Catalog, scope: Scope, names: list[str]) -> str:
+        """Return the signed-in scope in words: the city, or the first names and how many more."""
         if scope.city:
             return catalog.text("dash.scope.city")
-        parts = []
-        if scope.wards:
-            parts.append(catalog.text("dashboard.scope.wards", count=len(scope.wards)))
-        if scope.teams:
-            parts.append(catalog.text("dashboard.scope.teams", count=len(scope.teams)))
-        return ", ".join(parts)
+        shown = ", ".join(names[:3])
+        more = len(names) - 3
+        return catalog.text("dash.scope.more", names=shown, more=more) if more > 0 else shown
 
     async def teams(self, view: View) -> web.Response:
         """The teams table, sorted and filtered by the query string."""
@@ -343,10 +358,9 @@ class DashboardRoutes:
             access_log.info("Dashboard team %s refused to person %d", raw, view.who.person_id)
             raise Refusal(*NOT_FOUND)
         catalog = view.catalog
-        questions = [(self.topic(k, catalog), n) for k, n in found.questions]
         page = self.frame(view, found.name, "teams")
         return self.html(
-            "team.html", page, team=found, questions=questions,
+            "team.html", page, team=found, questions=self.topics(found.questions, catalog),
             chart=self.chart(catalog, found.trend, "team-trend"), formats=list(FORMATS),
         )  # fmt: skip
 
