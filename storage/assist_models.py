@@ -25,7 +25,6 @@ class Assist(SQLModel, table=True):
     __table_args__ = (
         Index("ix_assist_session_team_day", "team_id", "day"),
         Index("ix_assist_session_person_day", "person_id", "day"),
-        Index("ix_assist_session_day", "day"),  # city-wide periods (dashboard, 0019_dashboard)
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")

@@ -1,5 +1,4 @@
-"""leaders' web dashboard: one-time sign-in links and sessions (hashed tokens only), and an
-index on assist_session.day for city-wide periods
+"""leaders' web dashboard: one-time sign-in links and sessions (hashed tokens only)
 
 Revision ID: 0019_dashboard
 Revises: 0012_assist_kinds
@@ -42,14 +41,9 @@ def upgrade() -> None:
         )
         op.create_index(op.f(f'ix_{table}_expires_at'), table, ['expires_at'], unique=False)
         op.create_index(op.f(f'ix_{table}_person_id'), table, ['person_id'], unique=False)
-    # On SQLite, 0012's batch rebuild of assist_session may already have made it from the model.
-    known = {i['name'] for i in sa.inspect(op.get_bind()).get_indexes('assist_session')}
-    if 'ix_assist_session_day' not in known:
-        op.create_index('ix_assist_session_day', 'assist_session', ['day'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_assist_session_day', table_name='assist_session')
     for table in ('dashboard_session', 'dashboard_link'):
         op.drop_index(op.f(f'ix_{table}_person_id'), table_name=table)
         op.drop_index(op.f(f'ix_{table}_expires_at'), table_name=table)
