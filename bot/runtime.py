@@ -20,6 +20,7 @@ from bot.core.channel import Channel, ChannelEnv, ChannelSpec, Sleep
 from bot.core.files import FileStore
 from bot.core.links import BotLinks
 from bot.settings import Settings, SettingsError
+from bot.web.dashboard.routes import DashboardRoutes
 from bot.web.files import FileRoute
 from bot.web.flood import WebFloodGuard
 from bot.web.inbox import WebhookInbox
@@ -140,6 +141,7 @@ class Runtime:
         )
         assert self.files is not None and self.inbox is not None
         server.add_files(FileRoute(self.files))
+        server.add_dashboard(DashboardRoutes(self.core))
         self.web = WebChannel(dispatcher, self.files)
         server.add_webchat(
             WebChatApi(

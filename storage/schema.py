@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 import storage.assist_models
+import storage.dashboard_models
 import storage.faq_phrasing
 import storage.files
 import storage.handoff

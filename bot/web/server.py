@@ -1,5 +1,5 @@
-"""The aiohttp server: routes for webhooks, web chat, file links, /healthz and /metrics, with a
-clean shutdown."""
+"""The aiohttp server: routes for webhooks, web chat, file links, the dashboard, /healthz and
+/metrics, with a clean shutdown."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.app import App
+from bot.web.dashboard.routes import DashboardRoutes
 from bot.web.files import FileRoute
 from bot.web.metrics import CONTENT_TYPE, Metrics
 from bot.web.tasks import BackgroundTasks
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
-SECRET_PATHS = re.compile(r"^(/files/|/web/api/file/)[^/]*")
+SECRET_PATHS = re.compile(r"^(/files/|/web/api/file/|/dashboard/login/)[^/]*")
 
 
 def loggable_path(path: str) -> str:
@@ -80,6 +81,10 @@ class WebServer:
     def add_files(self, route: FileRoute) -> None:
         """Serve stored files at /files/{token}."""
         route.add_routes(self.web)
+
+    def add_dashboard(self, routes: DashboardRoutes) -> None:
+        """Serve the leaders' read-only dashboard under /dashboard."""
+        routes.add_routes(self.web)
 
     def add_webchat(self, api: WebChatApi) -> None:
         """Serve the web chat page and its API."""
