@@ -12,8 +12,8 @@ _UNIT_WORDS = ("phường", "xã", "đặc khu", "thị trấn", "thành phố",
 
 def doc_text(value: str) -> str:
     """Return typed text fit for a document: NFC, no control characters (XML cannot hold them)."""
-    text = unicodedata.normalize("NFC", value)
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 def place_name(unit: str) -> str:
