@@ -20,6 +20,8 @@ from storage.report_notes import Notes
 from storage.targets import TargetProgress
 
 DEFAULT_PREFIX = {"team": "TCNSCĐ", "ward": "UBND", "city": "SKHCN"}
+TOP_REASONS = 5
+"""Failure reasons named in the document (the appendix lists them all)."""
 TO_COMPLETE = "…" * 30
 """The dotted line a leader completes by hand when the bot knows nothing for a section."""
 
@@ -58,8 +60,15 @@ class Sub:
     text: str
 
 
-Block = str | Sub | Table
-"""A paragraph of text, a sub-heading or a table."""
+@dataclass(frozen=True)
+class Remark:
+    """A side remark in italics ('Số liệu chi tiết tại Phụ lục kèm theo.')."""
+
+    text: str
+
+
+Block = str | Sub | Remark | Table
+"""A paragraph of text, a sub-heading, a remark or a table."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +99,9 @@ class Content:
     signer: tuple[str, ...]
     signer_name: str
     appendix_title: str
-    appendix_sheet: str
     appendix_ref: str
-    appendix_tables: tuple[tuple[str, Table], ...]
+    appendix_tables: tuple[tuple[str, str, Table], ...]
+    """(title, short name for the sheet, table) of each appendix table."""
 
 
 def whole(n: int, lang: str) -> str:
@@ -235,7 +244,7 @@ class _Writer:
         if r.scope != "team":
             lines.append(Sub(self.t(f"rep.sub.units.{r.scope}")))
             lines.append(self.unit_table(full=False))
-        lines.append(self.t("rep.see_appendix"))
+        lines.append(Remark(self.t("rep.see_appendix")))
         return Section(self.t("rep.section.1"), tuple(lines))
 
     def service_table(self, *, nonzero: bool) -> Table:
@@ -360,7 +369,7 @@ class _Writer:
                         "rep.reason", reason=self.labels.reason_label(s, k, self.lang),
                         service=self.labels.label(s, self.lang), n=self.n(n),
                     )
-                    for s, k, n in self.r.reasons
+                    for s, k, n in self.r.reasons[:TOP_REASONS]
                 ]  # fmt: skip
             else:
                 lines.append(self.t("rep.no_reasons"))
@@ -370,10 +379,10 @@ class _Writer:
     def plan(self) -> Section:
         lines: list[Block] = list(self.notes_lines("plan"))
         if not self.issue.notes.plan:
-            behind = [p for _team, p in self.r.targets if p.done < p.target]
+            behind = [(team, p) for team, p in self.r.targets if p.done < p.target]
             if behind:
                 lines.append(self.t("rep.behind_intro"))
-                lines += [self.behind_line(p) for p in behind]
+                lines += [self.behind_line(team, p) for team, p in behind]
             lines.append(TO_COMPLETE)
         heading = self.t("rep.section.3", month=self.t_next_month().upper())
         return Section(heading, tuple(lines))
@@ -382,8 +391,10 @@ class _Writer:
         nxt = self.r.month.shift(1)
         return self.t("rep.month_words", month=nxt.month, year=nxt.year)
 
-    def behind_line(self, p: TargetProgress) -> str:
+    def behind_line(self, team: str, p: TargetProgress) -> str:
         area = doc_text(p.area_name) if p.area_name else self.t("rep.whole_team")
+        if self.r.scope != "team":
+            area = f"{doc_text(team)}, {area}"
         return self.t(
             "rep.behind", metric=self.metric(p.metric), area=area, done=self.n(p.done),
             target=self.n(p.target),
@@ -416,12 +427,21 @@ class _Writer:
             return (self.t("rep.sign.ward_for"), self.t("rep.sign.ward")), ""
         return (self.t("rep.sign.city"),), ""
 
-    def appendix(self) -> tuple[tuple[str, Table], ...]:
-        tables: list[tuple[str, Table]] = [
-            (self.t("rep.table.services"), self.service_table(nonzero=False))
-        ]
+    def appendix(self) -> tuple[tuple[str, str, Table], ...]:
+        tables: list[tuple[str, str, Table]] = [
+            (
+                self.t("rep.table.services"), self.t("rep.tab.services"),
+                self.service_table(nonzero=False),
+            )
+        ]  # fmt: skip
         if self.r.scope != "team":
-            tables.append((self.t(f"rep.table.units.{self.r.scope}"), self.unit_table(full=True)))
+            scope = self.r.scope
+            tables.append(
+                (
+                    self.t(f"rep.table.units.{scope}"), self.t(f"rep.tab.units.{scope}"),
+                    self.unit_table(full=True),
+                )
+            )  # fmt: skip
         o = self.r.outreach
         outreach = Table(
             tuple(self.t(f"rep.col.{k}") for k in ("no", "activity", "sessions_all", "attendees")),
@@ -431,8 +451,9 @@ class _Writer:
             ),
             ("no", "text", "int", "int"),
         )
-        tables.append((self.t("rep.table.outreach"), outreach))
-        tables.append((self.t("rep.table.targets"), self.target_table()))
+        tables.append((self.t("rep.table.outreach"), self.t("rep.tab.outreach"), outreach))
+        targets = self.target_table()
+        tables.append((self.t("rep.table.targets"), self.t("rep.tab.targets"), targets))
         reasons = Table(
             tuple(self.t(f"rep.col.{k}") for k in ("no", "reason", "service", "times")),
             tuple(
@@ -441,7 +462,7 @@ class _Writer:
             ),
             ("no", "text", "text", "int"),
         )
-        tables.append((self.t("rep.table.reasons"), reasons))
+        tables.append((self.t("rep.table.reasons"), self.t("rep.tab.reasons"), reasons))
         return tuple(tables)
 
     def content(self) -> Content:
@@ -465,7 +486,6 @@ class _Writer:
             signer=signer,
             signer_name=name,
             appendix_title=self.t("rep.appendix"),
-            appendix_sheet=self.t("rep.sheet"),
             appendix_ref=self.t(
                 "rep.appendix_ref",
                 number=numbered(self.issue.number),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from itertools import pairwise
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -21,7 +22,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from handlers.common import decimal
-from handlers.leaders.report_content import Content, Sub, Table, whole
+from handlers.leaders.report_content import Block, Content, Remark, Sub, Table, whole
 
 FONT = "Times New Roman"
 BODY_PT, HEADER_PT, TABLE_PT = 14, 13, 13
@@ -74,9 +75,9 @@ def _para(
     return paragraph
 
 
-def _rule(where: object, *, width_mm: float, box_mm: float) -> None:
+def _rule(where: object, *, width_mm: float, box_mm: float, after: float = 2) -> None:
     """Draw a short centred solid line (a bottom border on an empty, tiny paragraph)."""
-    paragraph = _para(where, "", size=2, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+    paragraph = _para(where, "", size=2, align=WD_ALIGN_PARAGRAPH.CENTER, after=after)
     side = max((box_mm - width_mm) / 2, 0)
     paragraph.paragraph_format.left_indent = Mm(side)
     paragraph.paragraph_format.right_indent = Mm(side)
@@ -191,18 +192,28 @@ def _body(document: object, c: Content, lang: str) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(document, c.title, bold=True, align=center, before=12, after=0)
     _para(document, c.summary, bold=True, align=center, after=0)
+    _rule(document, width_mm=40, box_mm=TEXT_WIDTH_MM, after=4)
     _para(document, c.period, italic=True, align=center, after=0)
-    _rule(document, width_mm=40, box_mm=TEXT_WIDTH_MM)
     _para(document, c.intro, indent=True, before=6)
     for section in c.sections:
-        _para(document, section.heading, bold=True, indent=True, before=6)
-        for block in section.blocks:
+        heading = _para(document, section.heading, bold=True, indent=True, before=6)
+        heading.paragraph_format.keep_with_next = True
+        blocks: list[Block | None] = [*section.blocks, None]
+        for block, following in pairwise(blocks):
             if isinstance(block, Table):
                 _table(document, block, lang)
-            elif isinstance(block, Sub):
-                _para(document, block.text, bold=True, indent=True, before=3)
+                continue
+            assert block is not None
+            if isinstance(block, Sub):
+                paragraph = _para(document, block.text, bold=True, indent=True, before=3)
+            elif isinstance(block, Remark):
+                paragraph = _para(document, block.text, italic=True, indent=True)
             else:
-                _para(document, block, indent=True)
+                paragraph = _para(document, block, indent=True)
+            # a heading or a table's lead-in line never ends a page alone
+            paragraph.paragraph_format.keep_with_next = isinstance(block, Sub) or isinstance(
+                following, Table
+            )
 
 
 def _closing(document: object, c: Content) -> None:

@@ -1,4 +1,5 @@
-"""The report's appendix (Phụ lục) as XLSX: the document's header, the tables, and the Data sheet.
+"""The report's appendix (Phụ lục) as XLSX: one sheet per table, each with the document's header
+and its own print setup, then the machine-readable Data sheet.
 
 Every numeric column has its own number format: row numbers and counts are whole numbers with a
 thousands separator, hours have one decimal, and only ratios are percentages. The `Data` sheet is
@@ -30,8 +31,8 @@ THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-COLUMNS = 13
-WIDTHS = [6, 40, 12, 14, 14, 12, 10, 13, 13, 13, 12, 13, 12]
+MIN_COLUMNS = 7
+WIDTHS = {"no": 6, "int": 14, "hours": 11, "ratio": 12, "fraction": 12}
 
 
 def data_rows(report: MonthReport) -> list[tuple[str, int, int, int, int]]:
@@ -64,23 +65,38 @@ def _merged(sheet: Worksheet, row: int, first: int, last: int, value: str, font:
     cell.font, cell.alignment = font, CENTER
 
 
-def _header(sheet: Worksheet, c: Content) -> int:
-    _merged(sheet, 1, 1, 3, c.authority, _font(bold=c.issuer_is_authority))
-    _merged(sheet, 2, 1, 3, c.issuer, _font(bold=True))
-    _merged(sheet, 3, 1, 3, c.number, _font())
-    _merged(sheet, 1, 6, COLUMNS, c.motto[0], _font(bold=True))
-    _merged(sheet, 2, 6, COLUMNS, c.motto[1], _font(bold=True, size=14))
-    _merged(sheet, 3, 6, COLUMNS, c.dated, _font(italic=True, size=14))
-    sheet.row_dimensions[2].height = 34
-    _merged(sheet, 5, 1, COLUMNS, c.appendix_title, _font(bold=True, size=14))
-    _merged(sheet, 6, 1, COLUMNS, c.summary, _font(bold=True, size=14))
-    _merged(sheet, 7, 1, COLUMNS, c.appendix_ref, _font(italic=True))
-    _merged(sheet, 8, 1, COLUMNS, c.period, _font(italic=True))
+def _widths(sheet: Worksheet, kinds: tuple[str, ...]) -> int:
+    """Size the columns for their kind of value; return how many the header spans (at least 7)."""
+    columns = max(len(kinds), MIN_COLUMNS)
+    first_text = True
+    for index in range(columns):
+        kind = kinds[index] if index < len(kinds) else "int"
+        width = WIDTHS.get(kind, 14)
+        if kind == "text":
+            width, first_text = (46 if first_text else 30), False
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = width
+    return columns
+
+
+def _header(sheet: Worksheet, c: Content, columns: int) -> int:
+    """Write the document's header block; return the first free row."""
+    _merged(sheet, 1, 1, 2, c.authority, _font(bold=c.issuer_is_authority))
+    _merged(sheet, 2, 1, 2, c.issuer, _font(bold=True))
+    _merged(sheet, 3, 1, 2, c.number, _font())
+    _merged(sheet, 1, 4, columns, c.motto[0], _font(bold=True))
+    _merged(sheet, 2, 4, columns, c.motto[1], _font(bold=True, size=14))
+    _merged(sheet, 3, 4, columns, c.dated, _font(italic=True, size=14))
+    sheet.row_dimensions[2].height = 50
+    _merged(sheet, 5, 1, columns, c.appendix_title, _font(bold=True, size=14))
+    _merged(sheet, 6, 1, columns, c.summary, _font(bold=True, size=14))
+    _merged(sheet, 7, 1, columns, c.appendix_ref, _font(italic=True))
+    _merged(sheet, 8, 1, columns, c.period, _font(italic=True))
     return 10
 
 
-def _table(sheet: Worksheet, row: int, title: str, table: Table) -> tuple[int, int]:
-    """Write a titled table from `row`; return the next free row and the header row."""
+def _table(sheet: Worksheet, row: int, title: str, table: Table) -> int:
+    """Write a titled table from `row`; return its header row."""
     cell = sheet.cell(row=row, column=1, value=cell_text(title))
     cell.font = _font(bold=True)
     header_row = row + 1
@@ -100,11 +116,11 @@ def _table(sheet: Worksheet, row: int, title: str, table: Table) -> tuple[int, i
     if not table.rows:
         cell = sheet.cell(row=header_row + 1, column=1, value="—")
         cell.border, cell.alignment = BOX, CENTER
-    return header_row + max(len(table.rows), 1) + 2, header_row
+    return header_row
 
 
 def _print_setup(sheet: Worksheet, repeat_row: int) -> None:
-    """A4 landscape, fit to the page width, the first table's header row on every page."""
+    """A4 landscape, fit to the page width, the table's header row on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -117,19 +133,16 @@ def _print_setup(sheet: Worksheet, repeat_row: int) -> None:
 
 
 def report_xlsx(report: MonthReport, content: Content) -> bytes:
-    """Return the appendix workbook: the formatted sheet and the unchanged Data sheet."""
+    """Return the appendix workbook: one printable sheet per table, then the Data sheet."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = content.appendix_sheet[:31]
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    row = _header(sheet, content)
-    first_header = 0
-    for number, (title, table) in enumerate(content.appendix_tables, start=1):
-        row, header_row = _table(sheet, row, f"{number}. {title}", table)
-        first_header = first_header or header_row
-    _print_setup(sheet, first_header)
+    first = book.active
+    assert first is not None
+    for number, (title, short, table) in enumerate(content.appendix_tables, start=1):
+        sheet = first if number == 1 else book.create_sheet()
+        sheet.title = cell_text(f"{number}. {short}")[:31]
+        columns = _widths(sheet, table.kinds)
+        header_row = _table(sheet, _header(sheet, content, columns), f"{number}. {title}", table)
+        _print_setup(sheet, header_row)
     data = book.create_sheet("Data")
     data.append(list(DATA_COLUMNS))
     for key, *numbers in data_rows(report):

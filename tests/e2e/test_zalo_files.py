@@ -172,7 +172,13 @@ async def test_report_arrives_as_two_links_with_the_key_figures_docx_and_xlsx_op
     status, headers, body = await fetch(http, LINK.findall(appendix)[0])
     assert status == 200 and f"phu-luc-{name[:-5]}.xlsx" in headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["Phụ lục", "Data"]
+    assert book.sheetnames == [
+        "1. Theo nội dung",
+        "2. Tuyên truyền, lớp học",
+        "3. Chỉ tiêu",
+        "4. Nguyên nhân",
+        "Data",
+    ]
     rows = {row[0]: row[1:] for row in book["Data"].iter_rows(min_row=2, values_only=True)}
     assert rows["vneid_level2"] == (team.sessions, team.people, team.succeeded, team.minutes)
 

@@ -33,7 +33,14 @@ def test_demo_then_reports(env: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert ward.cell_lines(ward.header, 0, 0)[0] == "ỦY BAN NHÂN DÂN"
     assert main(["report", "--ward", "1", "--format", "xlsx", "-o", str(env / "w.xlsx")]) == 0
     book = load_workbook(env / "w.xlsx")
-    assert book.sheetnames == ["Phụ lục", "Data"]
+    assert book.sheetnames == [
+        "1. Theo nội dung",
+        "2. Theo tổ",
+        "3. Tuyên truyền, lớp học",
+        "4. Chỉ tiêu",
+        "5. Nguyên nhân",
+        "Data",
+    ]
     out = env / "team.csv"
     assert main(["report", "--team", "1", "--format", "csv", "-o", str(out)]) == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))

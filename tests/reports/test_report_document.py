@@ -10,13 +10,16 @@ from datetime import date, timedelta
 
 import pytest
 from docx.text.paragraph import Paragraph
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from bot.app import App
 from bot.core.clock import FixedClock
 from bot.core.messages import Delivery, Document
 from domain.office_hours import day_kind
+from domain.periods import Month
 from storage import assists, targets, teams
+from storage.month_report import month_report
 from tests.factories import Harness
 from tests.reports import world as w
 from tests.reports.documents import Docx, sheet_values, workbook
@@ -161,8 +164,14 @@ async def test_appendix_number_formats_print_setup_and_data_sheet(
 ) -> None:
     _docx, xlsx_file = documents(await harness.user("200").say("/report 2026-02"))
     book = workbook(xlsx_file.content)
-    assert book.sheetnames == ["Phụ lục", "Data"]
-    sheet = book["Phụ lục"]
+    assert book.sheetnames == [
+        "1. Theo nội dung",
+        "2. Tuyên truyền, lớp học",
+        "3. Chỉ tiêu",
+        "4. Nguyên nhân",
+        "Data",
+    ]
+    sheet = book["1. Theo nội dung"]
     values = sheet_values(book)
     for text in (
         "UBND PHƯỜNG HẢI CHÂU", "TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG VÀ ĐỀ ÁN 06 TỔ 12", "Số: 01/BC-TCNSCĐ",
@@ -194,6 +203,36 @@ async def test_appendix_number_formats_print_setup_and_data_sheet(
     data = list(book["Data"].iter_rows(values_only=True))
     assert data[0] == ("service", "sessions", "people", "succeeded", "minutes")
     assert ("vneid_level2", 1, 5, 3, 600) in data and ("cashless", 1, 2, 2, 570) in data
+    assert all(c.number_format == "General" for r in book["Data"].iter_rows() for c in r)
+    for each in book.worksheets[:-1]:
+        assert_every_column_has_its_format(each)
+
+
+def expected_format(title: str, value: object) -> str:
+    """Return the format a column must have, from its title and the kind of value."""
+    if title == "STT":
+        return "0"
+    if isinstance(value, str):
+        return "@"
+    if title.startswith("Tỷ lệ"):
+        return "0.0%"
+    return "#,##0.0" if title == "Số giờ" else "#,##0"
+
+
+def assert_every_column_has_its_format(sheet: Worksheet) -> None:
+    """Check every body cell of a sheet's table: whole numbers, hours, ratios, text."""
+    rows = list(sheet.iter_rows())
+    header = next(i for i, r in enumerate(rows) if r[0].value == "STT")
+    titles = [str(c.value) for c in rows[header] if c.value]
+    assert sheet.print_title_rows == f"${header + 1}:${header + 1}", sheet.title
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    for row in rows[header + 1 :]:
+        for title, cell in zip(titles, row, strict=False):
+            if cell.value in (None, "", "—"):
+                continue
+            assert cell.number_format == expected_format(title, cell.value), (
+                sheet.title, title, cell.value,
+            )  # fmt: skip
 
 
 async def test_ward_report_sums_teams_and_lists_each_one(
@@ -213,7 +252,8 @@ async def test_ward_report_sums_teams_and_lists_each_one(
     assert units[2][:5] == ["2", "Tổ 13", "0", "0", "0"], "a team that logged nothing has its row"
     assert units[3][1:5] == ["Tổng cộng", "2", "7", "5"]
     book = workbook(xlsx_file.content)
-    rows = list(book.worksheets[0].iter_rows())
+    assert book.sheetnames[1] == "2. Theo tổ"
+    rows = list(book.worksheets[1].iter_rows())
     team_row = next(r for r in rows if str(r[1].value).startswith("Tổ 13"))
     assert [c.number_format for c in team_row[:13]] == [
         "0", "@", "#,##0", "#,##0", "#,##0", "0.0%", "#,##0.0", "#,##0", "#,##0", "#,##0",
@@ -221,6 +261,8 @@ async def test_ward_report_sums_teams_and_lists_each_one(
     ]  # fmt: skip
     tổ12 = next(r for r in rows if str(r[1].value).startswith("Tổ 12 ("))
     assert [c.value for c in tổ12[7:13]] == [1, 30, 1, 12, 3, "1/4"]
+    for each in book.worksheets[:-1]:
+        assert_every_column_has_its_format(each)
 
 
 async def test_numbers_per_issuer_and_year_same_month_same_number(
@@ -274,7 +316,13 @@ async def test_bad_months(harness: Harness, app: App, world: w.World) -> None:
     docx_file, xlsx_file = documents(await hoa.say("/report 2025-06"))
     assert vi(app, "rep.empty", month="06/2025") in docx_file.caption
     assert "- Số lượt người được hỗ trợ: 0 lượt." in Docx.load(docx_file.content).lines()
-    assert workbook(xlsx_file.content).sheetnames == ["Phụ lục", "Data"]
+    assert workbook(xlsx_file.content).sheetnames == [
+        "1. Theo nội dung",
+        "2. Tuyên truyền, lớp học",
+        "3. Chỉ tiêu",
+        "4. Nguyên nhân",
+        "Data",
+    ]
 
 
 async def test_team_without_members_and_names_with_formulas_or_control_characters(
@@ -372,3 +420,31 @@ async def test_notes_flow_ways_out_and_photos(harness: Harness, app: App, world:
     assert not hoa.text().startswith("Bước 2/3"), "the flow ended"
     notes = documents(await hoa.say("/report 2026-02 docx"))[0]
     assert "Khó khăn gì đó" not in Docx.load(notes.content).lines()
+
+
+async def test_city_and_ward_roll_ups_agree_on_sqlite_and_postgresql(app_any_db: App) -> None:
+    app = app_any_db
+    world = w.build(app)
+
+    def work(session: Session) -> None:
+        add(session, world, app, minutes=60, households=2, items=(("cashless", 3, 2, ("other",)),))
+        add(session, world, app, minutes=30, items=(("cashless", 1, 1, ()),))
+        add(session, world, app, kind="class", attendees=9)
+        add(session, world, app, team=world.far_team, kind="awareness", attendees=25)
+        add(session, world, app, team=world.far_team, items=(("dvc_online", 4, 4, ()),))
+
+    app.db.run_sync(work)
+    month = Month(2026, 2)
+    city = app.db.run_sync(lambda s: month_report(s, scope="city", scope_id=None, month=month))
+    ward = app.db.run_sync(
+        lambda s: month_report(s, scope="ward", scope_id=world.ward, month=month)
+    )
+    hai_chau, hoa_cuong = city.units
+    assert (hai_chau.counts.people, hai_chau.counts.succeeded) == (ward.people, ward.succeeded)
+    assert (hai_chau.counts.sessions, hoa_cuong.counts.sessions) == (3, 2)
+    assert (hoa_cuong.counts.people, hoa_cuong.outreach.awareness_attendees) == (4, 25)
+    assert (hai_chau.outreach.class_learners, hai_chau.outreach.households) == (9, 2)
+    assert (hai_chau.members, hoa_cuong.members) == (4, 1)
+    assert [u.name for u in ward.units] == ["Tổ 12", "Tổ 13"] and ward.units[1].members == 0
+    assert city.reasons == [("cashless", "other", 1)]
+    assert city.totals.people == 8 and city.outreach.households == 2
