@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import Session
 
 from bot.app import App
 from bot.core.messages import Delivery, Document
@@ -32,7 +33,7 @@ def _random_month(app: App, world: w.World) -> list[tuple[int, date, int, bool, 
     teams = [world.team, world.sister_team, world.far_team]
     stored: list[tuple[int, date, int, bool, list[w.Item]]] = []
 
-    def work(session: object) -> None:
+    def work(session: Session) -> None:
         for _ in range(300):
             team = rng.choice(teams)
             day = date(2026, 2, 10) + timedelta(days=rng.randrange(70))
@@ -53,13 +54,13 @@ def _random_month(app: App, world: w.World) -> list[tuple[int, date, int, bool, 
                 team_id=team,
                 day=day,
                 items=items,
-                minutes=minutes,  # type: ignore[arg-type]
+                minutes=minutes,
                 out_of_hours=outside,
                 now=now,
             )
             stored.append((team, day, minutes, outside, items))
 
-    app.db.run_sync(work)  # type: ignore[arg-type]
+    app.db.run_sync(work)
     return stored
 
 
