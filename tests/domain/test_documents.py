@@ -1,4 +1,4 @@
-"""Decree 30 writing of dates, numbers and places; the default report month."""
+"""Decree 30 writing of dates, numbers and places."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from domain.documents import dated_parts, doc_text, in_sentence, numbered, place_name
-from domain.periods import Month, default_report_month
 
 
 @pytest.mark.parametrize(
@@ -32,20 +31,3 @@ def test_numbers_places_and_typed_text() -> None:
     assert place_name("Hội An") == "Hội An"
     assert in_sentence("Phường Hải Châu") == "phường Hải Châu"
     assert doc_text("Ho\x00a\x07\x1b\u0301 \r\nB\tC") == "Hoá \nB C"
-
-
-@pytest.mark.parametrize(
-    ("day", "cutoff", "month"),
-    [
-        (date(2026, 12, 1), 1, Month(2026, 11)),
-        (date(2026, 12, 7), 1, Month(2026, 11)),
-        (date(2026, 12, 8), 1, Month(2026, 12)),
-        (date(2026, 12, 31), 1, Month(2026, 12)),
-        (date(2026, 1, 3), 1, Month(2025, 12)),
-        (date(2026, 3, 16), 15, Month(2026, 3, 15)),  # period 15/02-14/03 just ended
-        (date(2026, 3, 22), 15, Month(2026, 4, 15)),
-        (date(2026, 3, 10), 15, Month(2026, 3, 15)),
-    ],
-)
-def test_default_report_month(day: date, cutoff: int, month: Month) -> None:
-    assert default_report_month(day, cutoff=cutoff) == month
