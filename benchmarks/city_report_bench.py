@@ -1,9 +1,12 @@
 """Benchmark: a city month report and all teams' weekly digests vs one raw GROUP BY (the floor).
 
 Builds a migrated SQLite file with 3,800 teams in 94 wards, 24,000 volunteers and about
-1.2 million sessions of 2026 (raw sqlite3 executemany), then times, in the same run:
-  * our month report for the whole city (storage.month_report) vs the floor query of
-    shared/calibration/report_floor.py (sessions joined to services, GROUP BY team, service);
+1.2 million sessions of 2026 (raw sqlite3 executemany; 2% awareness sessions and 1% classes with
+attendees, households given on a fifth of the help sessions), then times, in the same run:
+  * our month report for the whole city (storage.month_report, with every indicator: outreach,
+    households, members per ward) vs the floor query of shared/calibration/report_floor.py
+    (sessions joined to services, GROUP BY team, service);
+  * issuing the city report (number, notes) and writing its DOCX and XLSX appendix;
   * our weekly digest data for every team (storage.digests) vs one hand-written query with
     the same aggregates (8 weeks per team, the last week per volunteer, service and reasons);
     then the digest texts of all teams;
@@ -20,7 +23,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +33,7 @@ from domain.office_hours import day_kind
 from domain.periods import Month, Week
 from domain.services import default_catalogue
 from handlers.leaders.digest_view import digest_chart, digest_text
+from handlers.leaders.report_issue import issue_report
 from storage import digests
 from storage.db import Database, make_engine
 from storage.migrate import upgrade
@@ -73,8 +77,17 @@ def build(path: Path, sessions: int) -> None:
         person = rng.randrange(1, VOLUNTEERS + 1)
         day = rng.choice(days)
         kind = kinds[day]
+        roll = rng.random()
+        session_kind = "awareness" if roll < 0.02 else "class" if roll < 0.03 else "assist"
+        attendees = rng.randrange(5, 60) if session_kind != "assist" else None
+        households = (
+            rng.randrange(1, 4) if session_kind == "assist" and rng.random() < 0.2 else None
+        )
         rows.append((sid, person, (person - 1) % TEAMS + 1, day.isoformat(), STAMP,
-                     rng.choice((15, 30, 45, 60, 90)), int(kind != "workday" or rng.random() < 0.2), kind))  # fmt: skip
+                     rng.choice((15, 30, 45, 60, 90)), int(kind != "workday" or rng.random() < 0.2), kind,
+                     session_kind, households, attendees))  # fmt: skip
+        if session_kind != "assist":
+            continue
         for service in {rng.choices(SERVICES, WEIGHTS)[0] for _ in range(rng.choice((1, 1, 1, 2)))}:
             people = rng.randrange(1, 6)
             ok = rng.randrange(0, people + 1)
@@ -90,7 +103,8 @@ def build(path: Path, sessions: int) -> None:
 def _flush(db: sqlite3.Connection, rows: list[Any], items: list[Any]) -> None:
     db.executemany(
         "insert into assist_session(id, person_id, team_id, area_id, day, received_at, minutes,"
-        " channel, note, out_of_hours, day_kind) values (?, ?, ?, NULL, ?, ?, ?, 'bench', '', ?, ?)",
+        " channel, note, out_of_hours, day_kind, kind, households, attendees)"
+        " values (?, ?, ?, NULL, ?, ?, ?, 'bench', '', ?, ?, ?, ?, ?)",
         rows,
     )
     db.executemany(
@@ -159,7 +173,7 @@ def compare(label: str, ours: Callable[[], Any], floor: Callable[[], Any], runs:
 def main() -> None:
     """Build (or reuse) the city database and print our times against the floor."""
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 1_200_000
-    path = FOLDER / f"city-v3-{sessions}.db"
+    path = FOLDER / f"city-v4-{sessions}.db"
     if not path.exists():
         started = time.perf_counter()
         build(path, sessions)
@@ -177,13 +191,28 @@ def main() -> None:
         lambda: db.run_sync(lambda s: month_report(s, scope="city", scope_id=None, month=month)),
         lambda: raw.execute(FLOOR_MONTH, month_args).fetchall(),
     )
+    catalog = default_translations().get("vi")
+    now = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
+    issued, _cpu, city = timed(
+        lambda: db.run_sync(
+            lambda s: issue_report(
+                s, kind="city", scope_id=None, month=month, issued=date(2026, 12, 5), now=now,
+                catalog=catalog, lang="vi", province="da_nang",
+            )
+        )
+    )  # fmt: skip
+    docx_wall, _cpu, docx = timed(city.docx)
+    xlsx_wall, _cpu, xlsx = timed(city.xlsx)
+    print(
+        f"city report files : issue {issued:.3f} s, DOCX {docx_wall:.3f} s ({len(docx) // 1024} KiB),"
+        f" XLSX {xlsx_wall:.3f} s ({len(xlsx) // 1024} KiB), {len(city.report.units)} wards"
+    )
     digest_sql, digest_args = floor_digest_sql(week)
     data = compare(
         "all weekly digests",
         lambda: db.run_sync(lambda s: digests.team_weeks(s, week=week, tz=VN)),
         lambda: raw.execute(digest_sql, digest_args).fetchall(),
     )
-    catalog = default_translations().get("vi")
     texts, _cpu, written = timed(lambda: [digest_text(catalog, "vi", tw) for tw in data.values()])
     _wall, charts, _ = timed(lambda: [digest_chart(catalog, tw) for tw in list(data.values())[:20]])
     assert report.totals.sessions > 0 and len(written) == TEAMS

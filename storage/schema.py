@@ -12,6 +12,7 @@ import storage.links
 import storage.models
 import storage.privacy
 import storage.question_models
+import storage.report_models
 import storage.schedule_models
 import storage.web_pending  # noqa: F401
 

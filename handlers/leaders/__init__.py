@@ -8,14 +8,14 @@ from bot.core.roles import MANAGERS, MEMBERS
 from bot.core.roles import RoleName as R
 from bot.core.router import HelpGroup, Router
 from handlers.common import end, say
-from handlers.leaders import commands, targets, team_settings
+from handlers.leaders import commands, monthly, targets, team_settings
 
 
 def setup(router: Router) -> None:
     """Register the leader commands, their buttons ('ldr:') and flow states ('ldr.')."""
     team, logging = HelpGroup.TEAM, HelpGroup.LOGGING
     router.command("digest", commands.digest, roles=MANAGERS, group=team, order=20, menu={R.LEADER})
-    router.command("report", commands.report, roles=MANAGERS, group=team, order=30, menu=MANAGERS)
+    router.command("report", monthly.report, roles=MANAGERS, group=team, order=30, menu=MANAGERS)
     router.command("hours", commands.hours, roles=MANAGERS, group=team, order=40)
     router.command("target", targets.target, roles=MANAGERS, group=team, order=50)
     router.command("settings", team_settings.show, roles=MANAGERS, group=team, order=60)
@@ -25,6 +25,8 @@ def setup(router: Router) -> None:
     router.command("unmute", team_settings.unmute, roles=MEMBERS, group=logging, order=71)
     router.button("ldr", on_button, roles=MANAGERS)
     router.state("ldr", on_text, roles=MANAGERS)
+    router.button("rpt", monthly.on_button, roles=MANAGERS)
+    router.state("rpt", monthly.on_text, roles=MANAGERS)
 
 
 def on_button(ctx: Context) -> Outcome:

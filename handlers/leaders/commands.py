@@ -1,4 +1,4 @@
-"""/digest, /report and /hours: the weekly digest, the monthly report file and volunteer hours."""
+"""/digest and /hours: the weekly digest and volunteer hours (/report is in monthly.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ from bot.core.messages import Document, Image, Reply
 from domain.funding import FundingRule, funding_rule
 from domain.periods import Week
 from handlers.leaders.digest_view import digest_caption, digest_chart, digest_text
-from handlers.leaders.digest_view import hours_text as duration_text
 from handlers.leaders.hours_view import hours_text, hours_xlsx
-from handlers.leaders.report_xlsx import report_csv, report_xlsx
-from handlers.leaders.scope import current_month, default_month, parse_args, scope_for, team_for
+from handlers.leaders.scope import current_month, default_month, parse_args, team_for
 from storage import digests
 from storage.hours import hours_report
-from storage.month_report import month_report
 
 
 @dataclass(frozen=True)
@@ -51,38 +48,6 @@ def digest(ctx: Context) -> Outcome:
         caption = digest_caption(ctx.catalog, data)
         replies.insert(0, Reply(image=Image(chart.png, caption=caption, filename="digest.png")))
     return Outcome(replies)
-
-
-def report(ctx: Context) -> Outcome:
-    """Send the monthly report of a team, ward or the city as XLSX (or CSV with 'csv')."""
-    args = parse_args(ctx.msg.args, cutoff=ctx.settings.report_cutoff_day, usage="report.usage")
-    if args.rest:
-        return Outcome([Reply(text=ctx.t("report.usage"))])
-    scope = scope_for(ctx, args)
-    month = args.month or current_month(ctx)
-    data = month_report(ctx.session, scope=scope.kind, scope_id=scope.id, month=month)
-    name = f"bao-cao-{scope.kind}{'-' + str(scope.id) if scope.id else ''}-{month.key}"
-    totals = data.totals
-    figures = ctx.t(
-        "report.figures",
-        sessions=totals.sessions,
-        people=totals.people,
-        succeeded=totals.succeeded,
-        duration=duration_text(ctx.catalog, totals.minutes),
-    )
-    title = ctx.t(
-        "report.caption",
-        month=f"{month.month:02d}/{month.year}",
-        start=month.start.strftime("%d/%m/%Y"),
-        end=month.last_day.strftime("%d/%m/%Y"),
-    )
-    caption = f"{title}\n{figures}"  # the key figures, for whoever cannot open the file
-    if args.fmt == "csv":
-        document = Document(f"{name}.csv", report_csv(data), caption)
-    else:
-        content = report_xlsx(data, ctx.catalog, ctx.locale, issued=ctx.local_now.date())
-        document = Document(f"{name}.xlsx", content, caption)
-    return Outcome([Reply(document=document)])
 
 
 def hours(ctx: Context) -> Outcome:

@@ -1,26 +1,38 @@
-"""The monthly report as an XLSX file laid out like a commune report, plus its Data sheet and CSV."""
+"""The report's appendix (Phụ lục) as XLSX: one sheet per table, each with the document's header
+and its own print setup, then the machine-readable Data sheet.
+
+Every numeric column has its own number format: row numbers and counts are whole numbers with a
+thousands separator, hours have one decimal, and only ratios are percentages. The `Data` sheet is
+machine-readable and never changes shape: columns service, sessions, people, succeeded, minutes.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.core.i18n import Catalog
 from domain.services import default_catalogue
-from handlers.common import decimal
+from domain.spreadsheet import cell_text
+from handlers.leaders.report_content import Content, Table
 from storage.month_report import MonthReport
 from storage.reports import Counts
 
 DATA_COLUMNS = ("service", "sessions", "people", "succeeded", "minutes")
+NUMBER_FORMATS = {
+    "no": "0", "int": "#,##0", "hours": "#,##0.0", "ratio": "0.0%", "text": "@", "fraction": "@",
+}  # fmt: skip
+"""The number format of each kind of column (see report_content.Table.kinds)."""
+FONT = "Times New Roman"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WIDTHS = {"A": 6, "B": 38, "C": 11, "D": 14, "E": 14, "F": 12, "G": 12, "H": 14}
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+MIN_COLUMNS = 7
+WIDTHS = {"no": 6, "int": 14, "hours": 11, "ratio": 12, "fraction": 12}
 
 
 def data_rows(report: MonthReport) -> list[tuple[str, int, int, int, int]]:
@@ -39,194 +51,102 @@ def report_csv(report: MonthReport) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(DATA_COLUMNS)
-    writer.writerows(data_rows(report))
+    writer.writerows((cell_text(key), *numbers) for key, *numbers in data_rows(report))
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _merged(sheet: Worksheet, cells: str, value: str, *, bold: bool = False, size: int = 11,
-            italic: bool = False) -> None:  # fmt: skip
-    sheet.merge_cells(cells)
-    cell = sheet[cells.split(":")[0]]
-    cell.value = value
-    cell.font = Font(bold=bold, italic=italic, size=size)
-    cell.alignment = CENTER
+def _font(*, bold: bool = False, italic: bool = False, size: int = 13) -> Font:
+    return Font(name=FONT, bold=bold, italic=italic, size=size)
 
 
-def _table(sheet: Worksheet, row: int, header: list[str], body: list[list[object]]) -> int:
-    for col, title in enumerate(header, start=1):
-        cell = sheet.cell(row=row, column=col, value=title)
-        cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BOX
-    for offset, values in enumerate(body, start=1):
-        last = offset == len(body)
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row + offset, column=col, value=value)
-            cell.border = BOX
-            if isinstance(value, float):
-                cell.number_format = "0%"
-            if last and body and values[0] == "":
-                cell.font = Font(bold=True)
-    return row + len(body) + 2
+def _merged(sheet: Worksheet, row: int, first: int, last: int, value: str, font: Font) -> None:
+    sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    cell = sheet.cell(row=row, column=first, value=cell_text(value))
+    cell.font, cell.alignment = font, CENTER
 
 
-def _share(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
+def _widths(sheet: Worksheet, kinds: tuple[str, ...]) -> int:
+    """Size the columns for their kind of value; return how many the header spans (at least 7)."""
+    columns = max(len(kinds), MIN_COLUMNS)
+    first_text = True
+    for index in range(columns):
+        kind = kinds[index] if index < len(kinds) else "int"
+        width = WIDTHS.get(kind, 14)
+        if kind == "text":
+            width, first_text = (46 if first_text else 30), False
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = width
+    return columns
 
 
-def _header(sheet: Worksheet, catalog: Catalog, report: MonthReport, issued: date) -> int:
-    scope_name = report.ward_name or catalog.text("report.city")
-    _merged(sheet, "A1:C1", catalog.text("report.authority", ward=scope_name).upper(), bold=True)
-    _merged(sheet, "E1:H1", catalog.text("report.motto_1"), bold=True)
-    issuer = (
-        catalog.text("report.issuer.team", team=report.team_name)
-        if report.scope == "team"
-        else catalog.text("report.issuer.many")
-    )
-    _merged(sheet, "A2:C2", issuer.upper(), bold=True)
-    _merged(sheet, "E2:H2", catalog.text("report.motto_2"), bold=True)
-    place = report.ward_name or catalog.text("report.city")
-    _merged(sheet, "E3:H3", catalog.text("report.dated", place=place, day=issued.day,
-            month=issued.month, year=issued.year), italic=True)  # fmt: skip
-    _merged(sheet, "A5:H5", catalog.text("report.title").upper(), bold=True, size=14)
-    month = report.month
-    period = catalog.text(
-        "report.period",
-        month=f"{month.month:02d}/{month.year}",
-        start=month.start.strftime("%d/%m/%Y"),
-        end=month.last_day.strftime("%d/%m/%Y"),
-    )
-    _merged(sheet, "A6:H6", period, italic=True)
-    info = [
-        catalog.text("report.team", team=report.team_name or "—"),
-        catalog.text("report.areas", areas=", ".join(report.areas) or "—"),
-        catalog.text("report.ward", ward=report.ward_name or "—"),
-    ]
-    if report.scope != "team":
-        info = [catalog.text(f"report.scope.{report.scope}", name=report.ward_name)]
-    for offset, line in enumerate(info):
-        sheet.cell(row=8 + offset, column=1, value=line)
-    return 9 + len(info)
+def _header(sheet: Worksheet, c: Content, columns: int) -> int:
+    """Write the document's header block; return the first free row."""
+    _merged(sheet, 1, 1, 2, c.authority, _font(bold=c.issuer_is_authority))
+    _merged(sheet, 2, 1, 2, c.issuer, _font(bold=True))
+    _merged(sheet, 3, 1, 2, c.number, _font())
+    _merged(sheet, 1, 4, columns, c.motto[0], _font(bold=True))
+    _merged(sheet, 2, 4, columns, c.motto[1], _font(bold=True, size=14))
+    _merged(sheet, 3, 4, columns, c.dated, _font(italic=True, size=14))
+    sheet.row_dimensions[2].height = 50
+    _merged(sheet, 5, 1, columns, c.appendix_title, _font(bold=True, size=14))
+    _merged(sheet, 6, 1, columns, c.summary, _font(bold=True, size=14))
+    _merged(sheet, 7, 1, columns, c.appendix_ref, _font(italic=True))
+    _merged(sheet, 8, 1, columns, c.period, _font(italic=True))
+    return 10
 
 
-def _services(sheet: Worksheet, catalog: Catalog, lang: str, report: MonthReport, row: int) -> int:
-    sheet.cell(row=row, column=1, value=catalog.text("report.section.services")).font = Font(
-        bold=True
-    )
-    header = [
-        catalog.text(f"report.col.{k}")
-        for k in ("no", "service", "sessions", "people", "succeeded", "rate", "hours")
-    ]
-    labels = default_catalogue()
-    body: list[list[object]] = []
-    for number, (key, sessions, people, ok, minutes) in enumerate(data_rows(report), start=1):
-        body.append(
-            [
-                number,
-                labels.label(key, lang),
-                sessions,
-                people,
-                ok,
-                _share(ok, people),
-                round(minutes / 60, 1),
-            ]
-        )
-    t = report.totals
-    body.append(
-        [
-            "",
-            catalog.text("report.total"),
-            t.sessions,
-            t.people,
-            t.succeeded,
-            _share(t.succeeded, t.people),
-            round(t.minutes / 60, 1),
-        ]
-    )
-    return _table(sheet, row + 1, header, body)  # fmt: skip
+def _table(sheet: Worksheet, row: int, title: str, table: Table) -> int:
+    """Write a titled table from `row`; return its header row."""
+    cell = sheet.cell(row=row, column=1, value=cell_text(title))
+    cell.font = _font(bold=True)
+    header_row = row + 1
+    for column, text in enumerate(table.header, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=cell_text(text))
+        cell.font, cell.alignment, cell.border = _font(bold=True, size=12), CENTER, BOX
+    sheet.row_dimensions[header_row].height = 48
+    for offset, values in enumerate(table.rows, start=1):
+        bold = table.total and offset == len(table.rows)
+        for column, (value, kind) in enumerate(zip(values, table.kinds, strict=True), start=1):
+            written = cell_text(value) if isinstance(value, str) else value
+            cell = sheet.cell(row=header_row + offset, column=column, value=written)
+            cell.border, cell.font = BOX, _font(bold=bold, size=12)
+            cell.alignment = LEFT if kind == "text" else CENTER
+            if not (value == "" and kind != "text"):
+                cell.number_format = NUMBER_FORMATS[kind]
+    if not table.rows:
+        cell = sheet.cell(row=header_row + 1, column=1, value="—")
+        cell.border, cell.alignment = BOX, CENTER
+    return header_row
 
 
-def _units(sheet: Worksheet, catalog: Catalog, report: MonthReport, row: int) -> int:
-    if report.scope == "team":
-        return row
-    kind = "teams" if report.scope == "ward" else "wards"
-    sheet.cell(row=row, column=1, value=catalog.text(f"report.section.{kind}")).font = Font(
-        bold=True
-    )
-    header = [
-        catalog.text(f"report.col.{k}")
-        for k in (
-            "no",
-            f"unit_{kind}",
-            "sessions",
-            "people",
-            "succeeded",
-            "rate",
-            "hours",
-            "active",
-        )
-    ]
-    body: list[list[object]] = [
-        [n, f"{u.name} ({u.detail})" if u.detail else u.name, u.counts.sessions, u.counts.people, u.counts.succeeded,
-         _share(u.counts.succeeded, u.counts.people), round(u.counts.minutes / 60, 1), u.activity.active_members]
-        for n, u in enumerate(report.units, start=1)
-    ]  # fmt: skip
-    return _table(sheet, row + 1, header, body)
+def _print_setup(sheet: Worksheet, repeat_row: int) -> None:
+    """A4 landscape, fit to the page width, the table's header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{repeat_row}:{repeat_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
+    sheet.print_options.horizontalCentered = True
 
 
-def _activity(sheet: Worksheet, catalog: Catalog, lang: str, report: MonthReport, row: int) -> int:
-    a = report.activity
-    sheet.cell(row=row, column=1, value=catalog.text("report.section.activity")).font = Font(
-        bold=True
-    )
-    lines = [
-        catalog.text("report.active_members", active=a.active_members, members=report.members),
-        catalog.text("report.sessions_total", n=a.sessions),
-        catalog.text("report.hours_total", hours=decimal(a.minutes / 60, lang)),
-        catalog.text("report.out_of_hours", percent=round(_share(a.out_of_hours_minutes, a.minutes) * 100)),
-        catalog.text("report.weekend_holiday", weekend=decimal(a.weekend_minutes / 60, lang), holiday=decimal(a.holiday_minutes / 60, lang)),
-    ]  # fmt: skip
-    for offset, line in enumerate(lines, start=1):
-        sheet.cell(row=row + offset, column=1, value=line)
-    return row + len(lines) + 2
-
-
-def _difficulties(
-    sheet: Worksheet, catalog: Catalog, lang: str, report: MonthReport, row: int
-) -> int:
-    sheet.cell(row=row, column=1, value=catalog.text("report.section.difficulties")).font = Font(
-        bold=True
-    )
-    labels = default_catalogue()
-    lines = [
-        catalog.text("report.difficulty", reason=labels.reason_label(s, r, lang), service=labels.label(s, lang), n=n)
-        for s, r, n in report.reasons
-    ] or [catalog.text("report.no_difficulties")]  # fmt: skip
-    for offset, line in enumerate(lines, start=1):
-        sheet.cell(row=row + offset, column=1, value=line)
-    row += len(lines) + 3
-    sheet.cell(row=row, column=2, value=catalog.text("report.preparer")).font = Font(bold=True)
-    sheet.cell(row=row, column=6, value=catalog.text(f"report.signer.{report.scope}")).font = Font(
-        bold=True
-    )
-    return row + 1
-
-
-def report_xlsx(report: MonthReport, catalog: Catalog, lang: str, *, issued: date) -> bytes:
-    """Return the report workbook: the formatted sheet and the plain Data sheet."""
+def report_xlsx(report: MonthReport, content: Content) -> bytes:
+    """Return the appendix workbook: one printable sheet per table, then the Data sheet."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = catalog.text("report.sheet")[:31]
-    for column, width in WIDTHS.items():
-        sheet.column_dimensions[column].width = width
-    row = _header(sheet, catalog, report, issued) + 1
-    row = _services(sheet, catalog, lang, report, row)
-    row = _units(sheet, catalog, report, row)
-    row = _activity(sheet, catalog, lang, report, row)
-    _difficulties(sheet, catalog, lang, report, row)
+    first = book.active
+    assert first is not None
+    for number, (title, short, table) in enumerate(content.appendix_tables, start=1):
+        sheet = first if number == 1 else book.create_sheet()
+        sheet.title = cell_text(f"{number}. {short}")[:31]
+        columns = _widths(sheet, table.kinds)
+        header_row = _table(sheet, _header(sheet, content, columns), f"{number}. {title}", table)
+        _print_setup(sheet, header_row)
     data = book.create_sheet("Data")
     data.append(list(DATA_COLUMNS))
-    for values in data_rows(report):
-        data.append(list(values))
+    for key, *numbers in data_rows(report):
+        data.append([cell_text(key), *numbers])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

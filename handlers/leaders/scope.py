@@ -16,7 +16,7 @@ from storage import teams
 from storage.models import Team
 from storage.month_report import ScopeKind
 
-FORMATS = ("xlsx", "csv")
+FORMATS = ("xlsx", "csv", "docx")
 
 
 @dataclass

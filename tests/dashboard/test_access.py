@@ -27,6 +27,7 @@ from bot.web.dashboard.render import POLICY
 from bot.web.dashboard.routes import COOKIE
 from tests.dashboard.world import LINK, World, seed
 from tests.factories import Harness
+from tests.reports.documents import Docx
 
 PUBLIC = "https://dash.example.org"
 
@@ -243,10 +244,15 @@ async def test_downloads_are_the_report_files(
     url = runtime.server.url + f"/dashboard/download?scope=ward-{world.ward_a}&month=2026-03"
     async with client.get(url + "&fmt=xlsx", headers={"Cookie": f"{COOKIE}={cookie}"}) as got:
         assert got.status == 200
-        name = f"bao-cao-ward-{world.ward_a}-2026-03.xlsx"
+        name = f"phu-luc-bao-cao-ward-{world.ward_a}-2026-03.xlsx"
         assert got.headers["Content-Disposition"].startswith(f'attachment; filename="{name}"')
         book = openpyxl.load_workbook(io.BytesIO(await got.read()))
-    assert book.sheetnames == ["Báo cáo", "Data"]
+    assert book.sheetnames[0] == "1. Theo nội dung" and book.sheetnames[-1] == "Data"
+    async with client.get(url + "&fmt=docx", headers={"Cookie": f"{COOKIE}={cookie}"}) as got:
+        assert got.status == 200
+        assert f"bao-cao-ward-{world.ward_a}-2026-03.docx" in got.headers["Content-Disposition"]
+        report = Docx.load(await got.read())
+    assert report.cell_lines(report.header, 0, 0)[0] == "ỦY BAN NHÂN DÂN"
     async with client.get(url + "&fmt=csv", headers={"Cookie": f"{COOKIE}={cookie}"}) as got:
         rows = list(csv.reader(io.StringIO((await got.read()).decode("utf-8-sig"))))
     assert ["vneid_level2", "2", "5", "4", "90"] in rows and ["vssid", "1", "4", "3", "90"] in rows

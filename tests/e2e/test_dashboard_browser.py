@@ -32,6 +32,7 @@ from storage.assists import ItemInput
 from storage.models import Membership, WardAdmin
 from tests.e2e.webchat_pages import DOCS_IMG, chromium, new_page, serious_violations
 from tests.fakes import FakeTelegram
+from tests.reports.documents import Docx
 
 pytestmark = pytest.mark.e2e
 TOKEN = "4343:DASH-token"
@@ -258,13 +259,22 @@ async def test_downloads_open(
         await page.get_by_role("button", name="Tải xuống").click()
     download = await waiting.value
     ward = world["ward"]
-    assert download.suggested_filename == f"bao-cao-ward-{ward}-2026-02.xlsx"
+    assert download.suggested_filename == f"bao-cao-ward-{ward}-2026-02.docx"
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    report = Docx.load(saved.read_bytes())
+    assert report.cell_lines(report.header, 0, 0)[0] == "ỦY BAN NHÂN DÂN"
+    await page.get_by_label("Định dạng").select_option("xlsx")
+    async with page.expect_download() as waiting:
+        await page.get_by_role("button", name="Tải xuống").click()
+    download = await waiting.value
+    assert download.suggested_filename == f"phu-luc-bao-cao-ward-{ward}-2026-02.xlsx"
     saved = tmp_path / download.suggested_filename
     await download.save_as(saved)
     book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
-    assert book.sheetnames == ["Báo cáo", "Data"]
-    assert any("THANH KHÊ" in str(c).upper() for row in book["Báo cáo"].iter_rows(values_only=True)
-               for c in row if c) is False  # fmt: skip
+    assert book.sheetnames[0] == "1. Theo nội dung" and book.sheetnames[-1] == "Data"
+    assert any("THANH KHÊ" in str(c).upper() for sheet in book.worksheets
+               for row in sheet.iter_rows(values_only=True) for c in row if c) is False  # fmt: skip
 
     await page.goto(page.url.split("/dashboard/")[0] + f"/dashboard/teams/{world['Hòa Thuận']}")
     async with page.expect_download() as waiting:

@@ -31,6 +31,7 @@ from storage.assists import ItemInput
 from storage.files import StoredFile
 from storage.models import Membership
 from tests.fakes.fake_zalo import FakeZalo
+from tests.reports.documents import Docx
 
 pytestmark = pytest.mark.e2e
 ZALO_TOKEN = "3131:zalo-TEST-token"
@@ -135,16 +136,16 @@ async def fetch(http: aiohttp.ClientSession, url: str) -> tuple[int, dict[str, s
         return response.status, dict(response.headers), await response.read()
 
 
-async def test_report_arrives_as_a_link_with_the_key_figures_and_the_xlsx_opens(
+async def test_report_arrives_as_two_links_with_the_key_figures_docx_and_xlsx_open(
     bot: tuple[Runtime, Team], fake: FakeZalo, http: aiohttp.ClientSession
 ) -> None:
     runtime, team = bot
     assert runtime.server is not None, "PUBLIC_BASE_URL turns the web server on in polling mode"
     assert not fake.calls_of("setWebhook") and fake.calls_of("deleteWebhook")
-    fake.push_text(LEADER, "/report")
+    fake.push_text(LEADER, "/report 2026-03")
     message = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
     figures = vi(
-        runtime.core, "report.figures", sessions=team.sessions, people=team.people,
+        runtime.core, "rep.figures", sessions=team.sessions, people=team.people,
         succeeded=team.succeeded, duration=vi(runtime.core, "digest.duration", hours=2, minutes=15),
     )  # fmt: skip
     assert message.startswith("Báo cáo tháng 03/2026 (01/03/2026–31/03/2026)\n" + figures)
@@ -153,30 +154,40 @@ async def test_report_arrives_as_a_link_with_the_key_figures_and_the_xlsx_opens(
     status, headers, body = await fetch(http, url)
     assert status == 200
     assert headers["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    name = f"bao-cao-team-{team.team_id}-2026-03.xlsx"
+    name = f"bao-cao-team-{team.team_id}-2026-03.docx"
     assert headers["Content-Disposition"] == (
         f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
     assert headers["Cache-Control"] == "private, no-store"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    report = Docx.load(body)
+    assert (
+        report.cell_lines(report.header, 0, 0)[1] == "TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG VÀ ĐỀ ÁN 06 TỔ 12"
+    )
+    assert f"- Số lượt người được hỗ trợ: {team.people} lượt." in report.lines()
+    appendix = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
+    assert appendix.startswith(vi(runtime.core, "rep.appendix_caption", month="03/2026"))
+    status, headers, body = await fetch(http, LINK.findall(appendix)[0])
+    assert status == 200 and f"phu-luc-{name[:-5]}.xlsx" in headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["Báo cáo", "Data"]
+    assert book.sheetnames == [
+        "1. Theo nội dung",
+        "2. Tuyên truyền, lớp học",
+        "3. Chỉ tiêu",
+        "4. Nguyên nhân",
+        "Data",
+    ]
     rows = {row[0]: row[1:] for row in book["Data"].iter_rows(min_row=2, values_only=True)}
     assert rows["vneid_level2"] == (team.sessions, team.people, team.succeeded, team.minutes)
-    title = [c for row in book["Báo cáo"].iter_rows(values_only=True) for c in row if c]
-    assert (
-        vi(runtime.core, "report.title").upper() in title
-        and "TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG TỔ 12" in title
-    )
 
 
 async def test_report_csv_and_hours_xlsx_links_download_their_files(
     bot: tuple[Runtime, Team], fake: FakeZalo, http: aiohttp.ClientSession
 ) -> None:
     runtime, team = bot
-    fake.push_text(LEADER, "/report csv")
+    fake.push_text(LEADER, "/report 2026-03 csv")
     message = (await fake.wait_for("sendMessage", chat_id=LEADER)).params["text"]
     status, headers, body = await fetch(http, LINK.findall(message)[0])
     assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"

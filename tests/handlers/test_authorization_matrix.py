@@ -160,6 +160,32 @@ async def test_reports_are_scoped(
     assert got_content is allowed, user.text()
 
 
+@pytest.mark.parametrize(
+    ("who", "command", "allowed"),
+    [
+        ("leader", "/report notes #1", True),
+        ("leader", "/report notes #2", False),
+        ("ward_admin", "/report notes #2", True),
+        ("ward_admin", "/report notes #3", False),
+        ("volunteer", "/report notes", False),
+        ("resident", "/report notes", False),
+        ("leader", "/report kyhieu TCNS #1", True),
+        ("leader", "/report kyhieu TCNS #2", False),
+        ("leader", "/report kyhieu TCNS ward 1", False),
+        ("ward_admin", "/report kyhieu UBND ward 1", True),
+        ("ward_admin", "/report kyhieu UBND ward 2", False),
+        ("volunteer", "/report kyhieu X", False),
+    ],
+)
+async def test_report_notes_and_prefix_are_scoped(
+    app: App, world: dict[str, User], who: str, command: str, allowed: bool
+) -> None:
+    user = world[who]
+    await user.say(command)
+    refused = user.text() in (vi(app, "error.not_allowed"), vi(app, "scope.need_team"))
+    assert refused is not allowed, user.text()
+
+
 async def test_records_of_others_cannot_be_deleted_by_forged_buttons(
     app: App, world: dict[str, User]
 ) -> None:

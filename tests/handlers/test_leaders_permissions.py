@@ -44,7 +44,7 @@ async def test_ward_admin_sees_own_ward_only(harness: Harness, app: App, world: 
     thu = harness.user("500")
     deliveries = await thu.say("/report")
     document = deliveries[0].reply.document
-    assert document is not None and document.filename == f"bao-cao-ward-{world.ward}-2026-03.xlsx"
+    assert document is not None and document.filename == f"bao-cao-ward-{world.ward}-2026-02.docx"
     await thu.say(f"/report #{world.sister_team}")
     assert thu.last[0].reply.document is not None
     await thu.say(f"/report #{world.far_team}")
@@ -61,7 +61,7 @@ async def test_admin_sees_city_ward_and_any_team(
     harness: Harness, app: App, world: w.World
 ) -> None:
     admin = harness.user("admin-1")
-    assert (await admin.say("/report"))[0].reply.document.filename == "bao-cao-city-2026-03.xlsx"  # type: ignore[union-attr]
+    assert (await admin.say("/report"))[0].reply.document.filename == "bao-cao-city-2026-02.docx"  # type: ignore[union-attr]
     ward = (await admin.say(f"/report ward {world.other_ward} 2026-02 csv"))[0].reply.document
     assert ward is not None and ward.filename == f"bao-cao-ward-{world.other_ward}-2026-02.csv"
     await admin.say(f"/hours #{world.far_team}")
@@ -90,8 +90,8 @@ async def test_forged_button_ids_are_refused(harness: Harness, app: App, world: 
 async def test_bad_arguments_get_the_usage(harness: Harness, app: App, world: w.World) -> None:
     hoa = harness.user("200")
     await hoa.say("/report 2026-13")
-    assert hoa.text() == vi(app, "report.usage")
+    assert hoa.text() == vi(app, "rep.usage")
     await hoa.say("/report banana")
-    assert hoa.text() == vi(app, "report.usage")
+    assert hoa.text() == vi(app, "rep.usage")
     await hoa.say("/hours csv")
     assert hoa.text() == vi(app, "hours.usage")

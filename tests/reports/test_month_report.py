@@ -1,4 +1,4 @@
-"""The monthly report: XLSX and CSV read back and checked against the stored records."""
+"""The monthly report: DOCX, XLSX and CSV read back and checked against the stored records."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from openpyxl import load_workbook
+from sqlmodel import Session
 
 from bot.app import App
+from bot.core.messages import Delivery, Document
 from domain.periods import Month
 from domain.services import default_catalogue
-from handlers.leaders.report_xlsx import report_csv, report_xlsx
-from storage.month_report import month_report
+from handlers.leaders.report_issue import IssuedReport, issue_report
+from handlers.leaders.report_xlsx import report_csv
+from storage.month_report import ScopeKind, month_report
 from tests.factories import Harness
 from tests.reports import world as w
+from tests.reports.documents import Docx, sheet_values, workbook
 
 SERVICES = [s.key for s in default_catalogue().all()]
 
@@ -30,7 +33,7 @@ def _random_month(app: App, world: w.World) -> list[tuple[int, date, int, bool, 
     teams = [world.team, world.sister_team, world.far_team]
     stored: list[tuple[int, date, int, bool, list[w.Item]]] = []
 
-    def work(session: object) -> None:
+    def work(session: Session) -> None:
         for _ in range(300):
             team = rng.choice(teams)
             day = date(2026, 2, 10) + timedelta(days=rng.randrange(70))
@@ -51,13 +54,13 @@ def _random_month(app: App, world: w.World) -> list[tuple[int, date, int, bool, 
                 team_id=team,
                 day=day,
                 items=items,
-                minutes=minutes,  # type: ignore[arg-type]
+                minutes=minutes,
                 out_of_hours=outside,
                 now=now,
             )
             stored.append((team, day, minutes, outside, items))
 
-    app.db.run_sync(work)  # type: ignore[arg-type]
+    app.db.run_sync(work)
     return stored
 
 
@@ -74,50 +77,54 @@ def _expected(stored: list, teams: set[int], month: Month) -> dict[str, tuple[in
     return {k: (v[0], v[1], v[2], v[3]) for k, v in found.items()}
 
 
+def _documents(deliveries: list[Delivery]) -> list[Document]:
+    return [d.reply.document for d in deliveries if d.reply.document is not None]
+
+
 @pytest.mark.parametrize("cutoff", [1, 15])
-async def test_team_xlsx_numbers_match_the_records(harness: Harness, app: App, cutoff: int) -> None:
+async def test_team_report_numbers_match_the_records(
+    harness: Harness, app: App, cutoff: int
+) -> None:
     world = w.build(app)
     stored = _random_month(app, world)
     app.parts.settings = replace(app.settings, report_cutoff_day=cutoff)
     hoa = harness.user("200")
-    deliveries = await hoa.say("/report 2026-03")
-    document = deliveries[0].reply.document
-    assert document is not None and document.filename.endswith("2026-03.xlsx")
+    docx_file, xlsx_file = _documents(await hoa.say("/report 2026-03"))
+    assert docx_file.filename == f"bao-cao-team-{world.team}-2026-03.docx"
+    assert xlsx_file.filename == f"phu-luc-bao-cao-team-{world.team}-2026-03.xlsx"
     month = Month(2026, 3, cutoff)
     assert (month.start, month.last_day) == (
         (date(2026, 3, 1), date(2026, 3, 31))
         if cutoff == 1
         else (date(2026, 2, 15), date(2026, 3, 14))
     )
-    book = load_workbook(io.BytesIO(document.content))
-    data = book["Data"]
-    rows = list(data.iter_rows(values_only=True))
+    book = workbook(xlsx_file.content)
+    rows = list(book["Data"].iter_rows(values_only=True))
     assert rows[0] == ("service", "sessions", "people", "succeeded", "minutes")
     assert [r[0] for r in rows[1:]] == SERVICES
     expected = _expected(stored, {world.team}, month)
     for service, sessions, people, ok, minutes in rows[1:]:
         assert (sessions, people, ok, minutes) == expected.get(service, (0, 0, 0, 0)), service
-    sheet = book.worksheets[0]
-    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    assert (
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in values and "Độc lập - Tự do - Hạnh phúc" in values
-    )
-    assert "Tổ: Tổ 12" in values and "Phường/Xã: Phường Hải Châu" in values
-    assert "Thôn/Tổ dân phố: Tổ dân phố 1, Tổ dân phố 2, Tổ dân phố 3" in values
     in_month = [s for s in stored if s[0] == world.team and month.start <= s[1] < month.end]
+    sheet = book.worksheets[0]
     total_row = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total_row[2] == len(in_month)
     assert total_row[3] == sum(p for s in in_month for _, p, _, _ in s[4])
-    assert total_row[6] == round(sum(s[2] for s in in_month) / 60, 1)
+    assert total_row[6] == pytest.approx(sum(s[2] for s in in_month) / 60)
+    report = Docx.load(docx_file.content)
+    lines = report.lines()
+    people = sum(p for s in in_month for _, p, _, _ in s[4])
+    assert f"- Số lượt người được hỗ trợ: {people} lượt." in lines
     minutes = sum(s[2] for s in in_month)
     outside = sum(s[2] for s in in_month if s[3])
-    assert f"Tỷ lệ thời gian ngoài giờ hành chính: {round(outside * 100 / minutes)}%" in values
-    active = len({p for p in world.volunteers})
-    assert f"Số thành viên hoạt động: {active}/4" in values
+    detail = next(line for line in lines if line.startswith("- Trong đó: ngoài giờ hành chính"))
+    assert f"ngoài giờ hành chính {round(outside * 100 / minutes)}%" in detail
+    assert f"- Số thành viên có ghi nhận hoạt động: {len(world.volunteers)}/4 thành viên." in lines
     reasons = Counter((svc, r) for s in in_month for svc, _, _, rs in s[4] for r in rs)
     top = reasons.most_common(1)[0][1]
-    first = values[values.index("IV. KHÓ KHĂN, VƯỚNG MẮC") + 1]
-    assert str(first).startswith("- ") and str(first).endswith(f": {top} lượt")
+    first = report.between("II. KHÓ KHĂN", "III.")[1]
+    assert first.startswith("+ ") and first.endswith(f": {top} lượt.")
+    assert docx_file.caption.startswith("Báo cáo tháng 03/2026")
 
 
 async def test_ward_and_city_reports_have_one_line_per_unit(app: App) -> None:
@@ -140,13 +147,21 @@ async def test_ward_and_city_reports_have_one_line_per_unit(app: App) -> None:
     assert {
         k: (c.sessions, c.people, c.succeeded, c.minutes) for k, c in city.services.items()
     } == expected
-    book = load_workbook(io.BytesIO(report_xlsx(city, catalog, "vi", issued=date(2026, 4, 2))))
-    values = [
-        c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None
-    ]
-    assert "II. KẾT QUẢ THEO PHƯỜNG/XÃ" in values and "Phường Hòa Cường" in values
-    ward_book = load_workbook(io.BytesIO(report_xlsx(ward, catalog, "vi", issued=date(2026, 4, 2))))
-    ward_values = [c for r in ward_book.worksheets[0].iter_rows(values_only=True) for c in r if c]
+    now = app.parts.clock.now()
+    issued = date(2026, 4, 2)
+
+    def issue(kind: ScopeKind, scope_id: int | None) -> IssuedReport:
+        return app.db.run_sync(
+            lambda s: issue_report(
+                s, kind=kind, scope_id=scope_id, month=month, issued=issued, now=now,
+                catalog=catalog, lang="vi",
+            )
+        )  # fmt: skip
+
+    values = sheet_values(workbook(issue("city", None).xlsx()), 1)
+    assert "Kết quả theo phường, xã" in " ".join(map(str, values))
+    assert "Phường Hòa Cường" in values
+    ward_values = sheet_values(workbook(issue("ward", world.ward).xlsx()), 1)
     assert "Tổ 12 (Tổ dân phố 1, Tổ dân phố 2, Tổ dân phố 3)" in ward_values
 
 
@@ -174,10 +189,16 @@ async def test_empty_month_and_english_report(app: App) -> None:
     )
     assert report.totals.sessions == 0 and report.reasons == []
     catalog = app.parts.translations.get("en")
-    book = load_workbook(io.BytesIO(report_xlsx(report, catalog, "en", issued=date(2025, 2, 1))))
-    values = [
-        c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None
-    ]
-    assert "SOCIALIST REPUBLIC OF VIETNAM" in values and "- No difficulties recorded." in values
+    now = app.parts.clock.now()
+    found = app.db.run_sync(
+        lambda s: issue_report(
+            s, kind="team", scope_id=world.team, month=Month(2025, 1), issued=date(2025, 2, 1),
+            now=now, catalog=catalog, lang="en",
+        )
+    )  # fmt: skip
+    values = sheet_values(workbook(found.xlsx()))
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in values
+    lines = Docx.load(found.docx()).lines()
+    assert "- No unsuccessful help was recorded this month." in lines
     with pytest.raises(LookupError):
         app.db.run_sync(lambda s: month_report(s, scope="team", scope_id=999, month=Month(2025, 1)))

@@ -93,7 +93,7 @@ async def test_a_link_made_by_one_worker_is_served_by_the_other_until_the_cleanu
         for worker in workers:
             await worker.start()
         first, second = workers
-        update = fake.message_update(LEADER, text="/report", message_id="report-1")
+        update = fake.message_update(LEADER, text="/report xlsx", message_id="report-1")
         status = await fake.deliver_webhook(
             first.url + ZALO.webhook_path, update, secret=ZALO_SECRET
         )
@@ -104,7 +104,7 @@ async def test_a_link_made_by_one_worker_is_served_by_the_other_until_the_cleanu
         web_chat = await download(http, f"{second.url}/web/api/file/{token}")
         assert served[0] == served[1] == web_chat and served[0][0] == 200
         book = openpyxl.load_workbook(io.BytesIO(served[0][1]))
-        assert book.sheetnames == ["Báo cáo", "Data"]
+        assert book.sheetnames[0] == "1. Theo nội dung" and book.sheetnames[-1] == "Data"
 
         later = FixedClock(SystemClock().now() + timedelta(days=7, minutes=1))
         core = build_app(replace(Settings(), database_url=db_url), clock=later, migrate=False)

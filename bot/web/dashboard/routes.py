@@ -30,6 +30,7 @@ from bot.web.dashboard.teams_table import TableQuery, apply
 from bot.web.files import content_disposition
 from domain.periods import Month, PeriodError, Week, month_containing, parse_month
 from handlers.faq.service import FaqService
+from handlers.leaders.report_issue import issue_report
 from storage import dashboard_data as data
 from storage.dashboard_access import (
     Scope,
@@ -41,7 +42,7 @@ from storage.dashboard_access import (
     scope_team_ids,
 )
 from storage.models import Team, Ward
-from storage.month_report import ScopeKind, month_report
+from storage.month_report import ScopeKind
 
 logger = logging.getLogger(__name__)
 access_log = logging.getLogger("bot.web.dashboard.access")
@@ -409,14 +410,18 @@ class DashboardRoutes:
             raise Refusal(400, "dash.error.bad.title", "dash.error.bad.body") from None
         kind, _, number = query.get("scope", "").partition("-")
         unit = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
-        catalog, issued = view.catalog, view.today
+        catalog, issued, now = view.catalog, view.today, view.now
+        province = self.settings.province
 
         def work(s: Session) -> tuple[str, bytes] | None:
             allowed = self.allowed_report(s, scope, kind, unit)
             if allowed is None:
                 return None
-            report = month_report(s, scope=allowed, scope_id=unit, month=month)
-            return report_filename(report, fmt), builder(report, catalog, catalog.lang, issued)
+            report = issue_report(
+                s, kind=allowed, scope_id=unit, month=month, issued=issued, now=now,
+                catalog=catalog, lang=catalog.lang, province=province,
+            )  # fmt: skip
+            return report_filename(report, fmt), builder(report)
 
         made = await self.db.run(work)
         if made is None:
