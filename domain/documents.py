@@ -37,7 +37,13 @@ def in_sentence(unit: str) -> str:
 
 def dated_parts(day: date) -> tuple[str, str, str]:
     """Return day, month and year as Decree 30 writes them: a 0 before days below 10 and
-    months below 3 ('ngày 05 tháng 02 năm 2026', 'ngày 15 tháng 12 năm 2026')."""
+    months below 3 ('ngày 05 tháng 02 năm 2026', 'ngày 15 tháng 12 năm 2026').
+
+    Source: Nghị định 30/2020/NĐ-CP, Phụ lục I ("đối với những số chỉ ngày nhỏ hơn 10 và tháng
+    1, 2 thì phải ghi thêm số 0 ở trước"), as explained by Báo Quốc Tế, 07/08/2023
+    (vietnam.vn/huong-dan-cach-viet-ngay-thang-nam-trong-van-ban-dung-chuan-nghi-dinh-30),
+    checked 2026-12-05.
+    """
     return f"{day.day:02d}", f"{day.month:02d}" if day.month < 3 else str(day.month), str(day.year)
 
 
