@@ -13,7 +13,8 @@ from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from domain.spreadsheet import cell_text
 from handlers.common import end, say
-from storage import assists, privacy, teams
+from handlers.faq import relay
+from storage import assists, handoff, privacy, teams
 
 
 def setup(router: Router) -> None:
@@ -57,8 +58,17 @@ def confirm_forget(ctx: Context) -> Outcome:
     if privacy.has_work_records(ctx.session, ctx.person_id):
         return say(ctx, "privacy.forget_member")
     text = ctx.t("privacy.forgotten")
+    told = _end_handoff(ctx)
     privacy.forget_person(ctx.session, ctx.person_id)
-    return Outcome([Reply(text=text)])
+    return Outcome([Reply(text=text), *told], next_state=None)
+
+
+def _end_handoff(ctx: Context) -> list[Reply]:
+    """End the resident's live or waiting handoff first; return what its volunteer is told."""
+    if handoff.pending_of_resident(ctx.session, ctx.person_id) is None:
+        return []
+    ended = relay.end_conversation(ctx)
+    return [reply for reply in ended.replies if reply.to is not None]
 
 
 def export_records(ctx: Context) -> Outcome:
