@@ -36,7 +36,12 @@ def notice_once(ctx: Context) -> Reply | None:
 def show_notice(ctx: Context) -> Outcome:
     """Explain what the bot keeps, for how long, and how to have it deleted."""
     privacy.mark_notice_shown(ctx.session, ctx.person_id, ctx.now)
-    return say(ctx, "privacy.full", days=ctx.settings.question_retention_days)
+    return say(
+        ctx,
+        "privacy.full",
+        days=ctx.settings.question_retention_days,
+        hours=ctx.settings.conversation_ttl_hours,
+    )
 
 
 def ask_forget(ctx: Context) -> Outcome:
