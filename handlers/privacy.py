@@ -13,7 +13,6 @@ from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from domain.spreadsheet import cell_text
 from handlers.common import end, say
-from handlers.faq import relay
 from storage import assists, handoff, privacy, teams
 
 
@@ -72,6 +71,8 @@ def _end_handoff(ctx: Context) -> list[Reply]:
     """End the resident's live or waiting handoff first; return what its volunteer is told."""
     if handoff.pending_of_resident(ctx.session, ctx.person_id) is None:
         return []
+    from handlers.faq import relay  # handlers.faq imports this module (notice_once)
+
     ended = relay.end_conversation(ctx)
     return [reply for reply in ended.replies if reply.to is not None]
 
