@@ -23,7 +23,7 @@ from bot.settings import Settings, SettingsError
 from bot.web.dashboard.routes import DashboardRoutes
 from bot.web.files import FileRoute
 from bot.web.flood import WebFloodGuard
-from bot.web.inbox import WebhookInbox
+from bot.web.inbox import Valid, WebhookInbox
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer
 from bot.web.tasks import BackgroundTasks
@@ -157,14 +157,16 @@ class Runtime:
         )
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)  # shared by every platform's webhook
         processors: dict[str, Process] = {}
+        valid: dict[str, Valid] = {}
         if self.options.webhook:
             for spec, channel in self._running():
                 server.add_webhook(spec.webhook_path, self._endpoint(spec, channel, slots))
                 processors[spec.name] = channel.receive
+                valid[spec.name] = channel.is_update
                 await channel.start_webhook()  # Telegram: getMe, username, command menu
         self.metrics.count_senders(dispatcher)
         if processors:  # updates accepted by a process that died before applying them, in order
-            await self.inbox.replay(processors, time.monotonic())
+            await self.inbox.replay(processors, time.monotonic(), valid)
         try:
             await server.start()
         except OSError as exc:
@@ -188,6 +190,7 @@ class Runtime:
             header=spec.secret_header,
             secret=self.core.settings.channel(spec.name).webhook_secret,
             process=channel.receive,
+            valid=channel.is_update,
             tasks=self.tasks,
             metrics=self.metrics,
             inbox=self.inbox,

@@ -13,7 +13,7 @@ from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from domain.spreadsheet import cell_text
 from handlers.common import end, say
-from storage import assists, privacy, teams
+from storage import assists, handoff, privacy, teams
 
 
 def setup(router: Router) -> None:
@@ -35,7 +35,12 @@ def notice_once(ctx: Context) -> Reply | None:
 def show_notice(ctx: Context) -> Outcome:
     """Explain what the bot keeps, for how long, and how to have it deleted."""
     privacy.mark_notice_shown(ctx.session, ctx.person_id, ctx.now)
-    return say(ctx, "privacy.full", days=ctx.settings.question_retention_days)
+    return say(
+        ctx,
+        "privacy.full",
+        days=ctx.settings.question_retention_days,
+        hours=ctx.settings.conversation_ttl_hours,
+    )
 
 
 def ask_forget(ctx: Context) -> Outcome:
@@ -57,8 +62,19 @@ def confirm_forget(ctx: Context) -> Outcome:
     if privacy.has_work_records(ctx.session, ctx.person_id):
         return say(ctx, "privacy.forget_member")
     text = ctx.t("privacy.forgotten")
+    told = _end_handoff(ctx)
     privacy.forget_person(ctx.session, ctx.person_id)
-    return Outcome([Reply(text=text)])
+    return Outcome([Reply(text=text), *told], next_state=None)
+
+
+def _end_handoff(ctx: Context) -> list[Reply]:
+    """End the resident's live or waiting handoff first; return what its volunteer is told."""
+    if handoff.pending_of_resident(ctx.session, ctx.person_id) is None:
+        return []
+    from handlers.faq import relay  # handlers.faq imports this module (notice_once)
+
+    ended = relay.end_conversation(ctx)
+    return [reply for reply in ended.replies if reply.to is not None]
 
 
 def export_records(ctx: Context) -> Outcome:

@@ -29,7 +29,7 @@ from scheduler.config import SchedulerConfig
 from scheduler.pacing import Pacer
 from scheduler.planner import Planner, PlanStats
 from scheduler.sender import DispatcherTransport, OutboxSender, SendStats, Transport
-from storage import files, outbox
+from storage import files, outbox, retention
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -188,11 +188,28 @@ class SchedulerService:
         await self.cleanup()
 
     async def cleanup(self, now: datetime | None = None) -> dict[str, int]:
-        """The daily cleanup: old sent outbox rows and expired files (their links stop working
-        at expiry anyway); return how many of each went (-1 when that part failed)."""
+        """The daily cleanup: old sent outbox rows, expired files (their links stop working at
+        expiry anyway) and what `storage.retention` says must go (old questions, conversation
+        state, processed update ids, inbox rows); return how many of each went (-1: failed)."""
         moment = now or self.parts.clock.now()
         cutoff = moment - timedelta(days=self.config.keep_sent_days)
         removed = {"outbox": -1, "files": -1}
+        settings = self.parts.settings
+        ttl = timedelta(hours=settings.conversation_ttl_hours)
+        try:
+            purged = await self.db.run(
+                lambda s: retention.purge_all(
+                    s,
+                    now=moment,
+                    question_days=settings.question_retention_days,
+                    conversation_ttl=ttl,
+                )
+            )
+            removed.update(purged)
+            logger.info("Retention cleanup removed %s", purged)
+        except Exception:
+            logger.exception("Retention cleanup failed")
+            removed["questions"] = -1
         try:
             removed["outbox"] = await self.db.run(lambda s: outbox.purge_sent(s, before=cutoff))
             logger.info("Removed %d old sent outbox rows", removed["outbox"])

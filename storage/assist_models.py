@@ -19,12 +19,19 @@ class Assist(SQLModel, table=True):
 
     `kind` is one of ASSIST_KINDS; `households` (households reached) and `attendees` (people at an
     awareness session or learners in a class) are optional counts the volunteer may give.
+
+    Ids are never reused (AUTOINCREMENT on SQLite; PostgreSQL sequences never go back), so a
+    record id in a button or in `/edit 12` names one record forever: SQLite's plain rowid
+    hands the highest id out again after that row is deleted, and an old "Delete" button would
+    then delete the newer record. The id (not a second, random public id) is the key because
+    it is also what people type and what the audit entries name.
     """
 
     __tablename__ = "assist_session"
     __table_args__ = (
         Index("ix_assist_session_team_day", "team_id", "day"),
         Index("ix_assist_session_person_day", "person_id", "day"),
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")

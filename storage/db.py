@@ -78,6 +78,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted rows are overwritten with zeros instead of lingering in free pages: a raw update
+    # deleted from the inbox once applied must not stay readable in the file or its backups.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -1,6 +1,7 @@
 """Backup and restore: `python -m bot backup -o FILE` and `python -m bot restore FILE`.
 
-SQLite uses the online backup API, so a backup is consistent while the bot keeps running.
+SQLite uses the online backup API, so a backup is consistent while the bot keeps running; the
+copy is then vacuumed, so that no deleted row survives in its free pages.
 PostgreSQL backups run `pg_dump --format=custom`; restoring one is an operator's step with
 `pg_restore`, printed here rather than run, because it replaces a shared database.
 """
@@ -59,6 +60,7 @@ def backup_sqlite(source: Path, output: Path) -> None:
     try:
         with closing(_open_readonly(source)) as src, closing(sqlite3.connect(temporary)) as dst:
             src.backup(dst, pages=SQLITE_PAGES_PER_STEP)
+            dst.execute("VACUUM")
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.core.applying import InboxTicket
 from bot.core.messages import Delivery, Incoming
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class Channel(Protocol):
     async def receive(self, body: dict[str, Any], received: float) -> bool:
         """Translate one raw update (a webhook body) and feed it; False when ignored."""
 
+    def is_update(self, body: dict[str, Any]) -> bool:
+        """Tell whether a body has the shape of one of the platform's updates (checked before
+        it is stored: anything else is answered 200 and dropped)."""
+
     async def start_polling(self) -> None:
         """Introduce the bot to the platform (getMe, command menus) and start long polling."""
 
@@ -68,18 +74,20 @@ class Channel(Protocol):
 
 class Inbox(Protocol):
     """Durable acceptance of raw updates (bot.web.inbox.WebhookInbox): stored before they are
-    processed, forgotten once applied, replayed at start when a process died in between."""
+    processed, deleted in the transaction that applies them, replayed at start when a process
+    died in between."""
 
     async def accept(self, channel: str, body: dict[str, Any]) -> int:
         """Store an update; return its inbox id (raises when the database is unavailable)."""
 
-    async def applied(self, item_id: int) -> None:
-        """Note that an update has been applied."""
+    def applying(self, item_id: int) -> AbstractAsyncContextManager[InboxTicket]:
+        """Process the stored update inside this block; its row is gone after it."""
 
     async def replay(
         self,
         processors: dict[str, Callable[[dict[str, Any], float], Awaitable[object]]],
         received: float,
+        valid: dict[str, Callable[[dict[str, Any]], bool]] | None = None,
     ) -> int:
         """Apply the updates stored by a process that died before applying them."""
 

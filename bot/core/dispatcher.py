@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
+from bot.core.applying import InboxTicket, current_ticket
 from bot.core.channel import ChannelCaps
 from bot.core.context import AppParts, Context
 from bot.core.flood import FloodGuard, Verdict
@@ -26,7 +27,7 @@ from bot.core.numbered import map_choice, render_numbered
 from bot.core.roles import Roles
 from bot.core.router import Router
 from domain.jsonsafe import strip_nul
-from storage import conversations, people
+from storage import conversations, inbox, people
 from storage.conversations import ConversationState, StateConflict
 from storage.db import Database, DatabaseFileMissing, is_unavailable
 from storage.dialect import lock_chat
@@ -105,24 +106,37 @@ class Dispatcher:
         self._handled += 1
         if self._handled % 10_000 == 0:
             self.flood.forget_idle(self.parts.clock.now())
+        ticket = current_ticket.get()
         async with self._lock(msg.key):
-            deliveries = await self._process_with_retry(msg)
+            deliveries = await self._process_with_retry(msg, ticket)
         await self.deliver(deliveries)
         return deliveries
 
-    async def _process_with_retry(self, msg: Incoming) -> list[Delivery]:
+    async def _process_with_retry(
+        self, msg: Incoming, ticket: InboxTicket | None
+    ) -> list[Delivery]:
+        inbox_id = ticket.item_id if ticket is not None else 0
         try:
             for attempt in range(3):
                 try:
-                    return await self._run(lambda session: self.process(session, msg))
+                    deliveries = await self._run(
+                        lambda session: self.process(session, msg, inbox_id=inbox_id)
+                    )
+                    if ticket is not None:
+                        ticket.consumed = True
+                    return deliveries
                 except _Abort as abort:
-                    await self._run(lambda session: self._mark_only(session, msg))
+                    await self._run(lambda session: self._mark_only(session, msg, inbox_id))
+                    if ticket is not None:
+                        ticket.consumed = True
                     return abort.deliveries
                 except StateConflict:
                     logger.info("State conflict for %s, attempt %d", msg.key, attempt + 1)
         except Exception as error:
             if not is_unavailable(error):
                 raise
+            if ticket is not None:
+                ticket.keep = True  # stays in the inbox, replayed at the next start
             logger.error(
                 "Database unavailable for %.0f s: update %s of %s not applied (%s)",
                 self.db_outage_seconds,
@@ -164,7 +178,9 @@ class Dispatcher:
             except Exception:
                 logger.exception("Sending to %s failed", delivery.address)
 
-    def _mark_only(self, session: Session, msg: Incoming) -> None:
+    def _mark_only(self, session: Session, msg: Incoming, inbox_id: int = 0) -> None:
+        if inbox_id:
+            inbox.done(session, [inbox_id])
         conversations.mark_processed(
             session, channel=msg.key.channel, update_id=msg.update_id, now=self.parts.clock.now()
         )
@@ -174,11 +190,16 @@ class Dispatcher:
         text = self.parts.translations.get(locale).text(key)
         return Delivery(Address(msg.key.channel, msg.key.chat_id), Reply(text=text), locale)
 
-    def process(self, session: Session, msg: Incoming) -> list[Delivery]:
-        """Apply one update inside the caller's transaction and return what to send."""
+    def process(self, session: Session, msg: Incoming, *, inbox_id: int = 0) -> list[Delivery]:
+        """Apply one update inside the caller's transaction and return what to send.
+
+        inbox_id: the inbox row holding the raw update, deleted in this same transaction.
+        """
         now = self.parts.clock.now()
         key = msg.key
         lock_chat(session, key.channel, key.chat_id)
+        if inbox_id:
+            inbox.done(session, [inbox_id])
         if not conversations.mark_processed(
             session, channel=key.channel, update_id=msg.update_id, now=now
         ):

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web.inbox import WebhookInbox
+from bot.web.inbox import Valid, WebhookInbox
 from bot.web.jsonbody import BodyProblem, read_json_object
 from bot.web.metrics import Metrics
 from bot.web.tasks import BackgroundTasks
@@ -49,6 +49,7 @@ class WebhookEndpoint:
         metrics: Metrics,
         inbox: WebhookInbox | None = None,
         slots: asyncio.Semaphore | None = None,
+        valid: Valid | None = None,
     ) -> None:
         if not secret:
             raise RuntimeError(f"The {channel} webhook needs a secret; set its *_WEBHOOK_SECRET")
@@ -60,6 +61,7 @@ class WebhookEndpoint:
         self.metrics = metrics
         self.inbox = inbox
         self.slots = slots or asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.valid = valid
 
     async def handle(self, request: web.Request) -> web.Response:
         """Refuse a missing or wrong secret with 403; otherwise accept and process later."""
@@ -78,6 +80,12 @@ class WebhookEndpoint:
                 "Refused a %s webhook call whose body is not a JSON object", self.channel
             )
             return web.json_response({"ok": False}, status=400)
+        if self.valid is not None and not self.valid(body):
+            # Not an update of this platform: never stored, never replayed. 200, so that the
+            # platform does not send it again and again.
+            self.metrics.rejected.labels(self.channel, "not_update").inc()
+            logger.warning("Dropped a %s webhook body that is not an update", self.channel)
+            return web.json_response({"ok": True})
         item_id = 0
         if self.inbox is not None:
             try:
@@ -92,13 +100,11 @@ class WebhookEndpoint:
     async def _run(self, body: dict[str, Any], received: float, item_id: int) -> None:
         try:
             async with self.slots:
-                await self.process(body, received)
+                if self.inbox is not None and item_id:
+                    async with self.inbox.applying(item_id):
+                        await self.process(body, received)
+                else:
+                    await self.process(body, received)
         except Exception:
             self.metrics.errors.labels(self.channel, "webhook").inc()
             logger.exception("Processing a %s webhook update failed", self.channel)
-            return
-        if self.inbox is not None and item_id:
-            try:
-                await self.inbox.applied(item_id)
-            except Exception:
-                logger.exception("Could not clear a %s update from the inbox", self.channel)

@@ -292,6 +292,9 @@ async def test_polling_both_platforms_and_linking_one_person(
         code_message = await telegram_fake.wait_for("sendMessage", chat_id=555)
         code = code_message.params["text"].split("/link ", 1)[1].split()[0]
         fake.push_text(USER, f"/link {code.lower()}")
+        asked = await fake.wait_for("sendMessage", chat_id=USER)
+        assert "Telegram" in asked.params["text"] and "2. " in asked.params["text"]
+        fake.push_text(USER, "2")  # "Yes, my Telegram account" (1 is No)
         linked = await fake.wait_for("sendMessage", chat_id=USER)
         assert linked.params["text"] == vi(core, "link.done", channel="Zalo")
         fake.push_text(USER, "/notify zalo")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import Session
 
 from bot.app import App
-from storage import assists, teams
+from storage import assists, handoff, links, people, teams
 from storage.models import Membership, WardAdmin
-from tests.factories import Harness, User
+from tests.factories import Harness, RecordingChannel, User
 
 ROLES = ("resident", "volunteer", "leader", "ward_admin", "admin")
 
@@ -210,3 +211,159 @@ async def test_records_of_others_cannot_be_deleted_by_forged_buttons(
                 await user.press(forged)
     assert app.db.run_sync(count) == before
     assert app.db.run_sync(lambda s: assists.get_assist(s, other_record)) is not None
+
+
+# --- /link: a code never hands one person's powers to another -------------------------------
+
+ROLE_HOLDERS = ("volunteer", "leader", "ward_admin", "admin")
+STRANGER_NAME = "Tổ trưởng Lan (hỗ trợ)"
+
+
+def _stranger(app: App, harness: Harness, channel: str) -> User:
+    """A resident on another channel (registered on demand) who wants someone's powers."""
+    if channel not in app.dispatcher.caps:
+        app.dispatcher.register_channel(channel, app.dispatcher.caps["plain"], RecordingChannel())
+    return harness.user(f"{channel}-stranger", name=STRANGER_NAME, channel=channel)
+
+
+async def _code_of(user: User) -> str:
+    await user.say("/link")
+    return user.texts()[0].split("/link ", 1)[1].split()[0]
+
+
+def _person(app: App, user: User) -> int:
+    return app.db.run_sync(
+        lambda s: people.find_identity(s, channel=user.channel, user_id=user.user_id).person_id  # type: ignore[union-attr]
+    )
+
+
+async def _powerless(app: App, stranger: User, victim: User) -> None:
+    """The stranger is still a separate person who may not run a manager's command."""
+    assert _person(app, stranger) != _person(app, victim)
+    for command in ("/invite volunteer 1", "/hours", "/report #1", "/members"):
+        await stranger.say(command)
+        assert stranger.texts() in (
+            [vi(app, "error.not_allowed")],
+            [vi(app, "error.unknown_command", command=command[1:].split()[0])],
+        ), (command, stranger.text())
+
+
+@pytest.mark.parametrize("role", ROLE_HOLDERS)
+async def test_a_strangers_code_typed_by_a_role_holder_asks_first_and_no_means_no(
+    app: App, harness: Harness, world: dict[str, User], role: str
+) -> None:
+    victim = world[role]
+    stranger = _stranger(app, harness, "zalo")
+    code = await _code_of(stranger)
+    await victim.say(f"/link {code}")
+    preview = victim.text()
+    assert STRANGER_NAME in preview and "Zalo" in preview, preview
+    assert victim.payloads() == ["link:no", "link:yes"]
+    await stranger.press("link:yes")  # the stranger cannot confirm for the victim
+    assert stranger.text() == vi(app, "error.stale_button")
+    await victim.say("ok")  # anything but the Yes button is a no
+    assert victim.text() == vi(app, "link.cancelled")
+    await victim.press("link:yes")  # a Yes without a fresh preview does nothing
+    assert victim.text() == vi(app, "error.stale_button")
+    await victim.say(f"/link {code}")
+    await victim.press("link:no")
+    assert victim.text() == vi(app, "link.cancelled")
+    await _powerless(app, stranger, victim)
+    assert app.db.run_sync(links.link_events) == []
+
+
+@pytest.mark.parametrize("role", ROLE_HOLDERS)
+async def test_web_chat_identities_never_join_a_role_holder(
+    app: App, harness: Harness, world: dict[str, User], role: str
+) -> None:
+    victim = world[role]
+    web = _stranger(app, harness, "web")
+    await victim.say(f"/link {await _code_of(web)}")
+    assert victim.text() == vi(app, "link.web_with_role") and victim.payloads() == []
+    await victim.press("link:yes")
+    own = await _code_of(victim)
+    await web.say(f"/link {own}")
+    assert web.text() == vi(app, "link.web_with_role")
+    await web.press("link:yes")
+    await _powerless(app, web, victim)
+
+
+@pytest.mark.parametrize("role", ROLE_HOLDERS)
+async def test_two_accounts_of_one_channel_are_never_linked(
+    app: App, harness: Harness, world: dict[str, User], role: str
+) -> None:
+    victim = world[role]
+    stranger = harness.user("test-stranger", name=STRANGER_NAME)  # the same channel as everyone
+    await victim.say(f"/link {await _code_of(stranger)}")
+    assert victim.text() == vi(app, "link.same_channel") and victim.payloads() == []
+    await victim.press("link:yes")
+    await _powerless(app, stranger, victim)
+
+
+@pytest.mark.parametrize("role", ("volunteer", "leader", "ward_admin"))
+async def test_a_leaked_code_of_a_role_holder_gives_the_typer_nothing(
+    app: App, harness: Harness, world: dict[str, User], role: str
+) -> None:
+    victim = world[role]
+    stranger = _stranger(app, harness, "zalo")
+    await stranger.say(f"/link {await _code_of(victim)}")
+    assert "/link" in stranger.text() and stranger.payloads() == []
+    assert stranger.text().startswith(vi(app, "link.creator_has_roles", roles="")[:40])
+    await stranger.press("link:yes")
+    await _powerless(app, stranger, victim)
+
+
+async def test_the_relay_attack_a_resident_in_a_handoff_asks_the_leader_to_type_a_code(
+    app: App, harness: Harness, world: dict[str, User]
+) -> None:
+    """The resident chats with the leader through the bot and asks them to type /link C."""
+    leader = world["leader"]
+    stranger = _stranger(app, harness, "zalo")
+    code = await _code_of(stranger)
+    now = app.parts.clock.now()
+    resident_id, leader_id = _person(app, stranger), _person(app, leader)
+
+    def live_handoff(session: Session) -> None:
+        draft = handoff.create_draft(
+            session,
+            resident_id=resident_id,
+            address=("zalo", stranger.user_id, stranger.user_id),
+            text="",
+            topic=None,
+            now=now,
+        )
+        assert draft.id is not None
+        handoff.open_for_team(session, handoff_id=draft.id, team_id=1, now=now)
+        me = ("test", leader.user_id, leader.user_id)
+        assert handoff.claim(
+            session, handoff_id=draft.id, volunteer_id=leader_id, address=me, now=now
+        )
+
+    app.db.run_sync(live_handoff)
+    await leader.say(f"/link {code}")
+    assert leader.text() == vi(app, "link.from_partner") and leader.payloads() == []
+    await leader.press("link:yes")
+    await _powerless(app, stranger, leader)
+
+
+async def test_residents_still_link_and_every_link_and_unlink_is_recorded(
+    app: App, harness: Harness, world: dict[str, User]
+) -> None:
+    resident = world["resident"]
+    web = _stranger(app, harness, "web")
+    await resident.say(f"/link {await _code_of(web)}")
+    assert vi(app, "link.role.none") in resident.text()
+    await resident.press("link:yes")
+    assert resident.text() == vi(app, "link.done", channel="test")
+    assert _person(app, web) == _person(app, resident)
+    await resident.say("/link")
+    assert resident.payloads()[-1].startswith("link:unlink:")
+    await resident.press(resident.payloads()[-1])
+    assert resident.text() == vi(app, "link.unlink.ask", channel="trang trò chuyện web")
+    await resident.press(resident.payloads()[-1])
+    assert resident.text() == vi(app, "link.unlink.done", channel="trang trò chuyện web")
+    assert _person(app, web) != _person(app, resident)
+    events = app.db.run_sync(links.link_events)
+    assert [e.action for e in events] == ["link", "unlink"]
+    assert {i["channel"] for i in events[0].identities} == {"web", "test"}
+    assert events[1].identities[0]["channel"] == "web"

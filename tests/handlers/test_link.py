@@ -36,6 +36,14 @@ async def link_code(user: User) -> str:
     return text.split("/link ", 1)[1].split()[0]
 
 
+async def type_code(user: User, code: str) -> None:
+    """Type a link code, check the confirmation was asked, and confirm it."""
+    await user.say(f"/link {code}")
+    no = user.harness.app.parts.translations.get("vi").text("link.button.no")
+    assert no in user.text() or "link:no" in user.payloads(), user.text()
+    await user.press("link:yes")
+
+
 def person_of(app: App, channel: str, user_id: str) -> int:
     """Return the person id behind a channel account."""
     return app.db.run_sync(
@@ -72,7 +80,7 @@ async def test_link_attaches_the_other_account_to_the_same_person(app: App) -> N
     code = await link_code(lan_tg)
     assert len(code) == 8
     assert vi(app, "link.linked", channels="Telegram") in lan_tg.text()
-    await lan_zalo.say(f"/link {code[:4].lower()}-{code[4:].lower()}")
+    await type_code(lan_zalo, f"{code[:4].lower()}-{code[4:].lower()}")
     assert lan_zalo.text() == vi(app, "link.done", channel="Zalo")
     assert person_of(app, "zalo", "zalo-lan") == person_of(app, "telegram", "111")
     await lan_tg.say("/link")
@@ -106,7 +114,7 @@ async def test_memberships_merge_keeping_the_stronger_role(app: App) -> None:
         )
     )
     code = await link_code(tg)
-    await zalo.say(f"/link {code}")
+    await type_code(zalo, code)
     target = person_of(app, "telegram", "222")
 
     def check(session: Session) -> None:
@@ -135,7 +143,7 @@ async def test_wrong_expired_used_and_own_codes(app: App, clock: FixedClock) -> 
     await zalo.say(f"/link {code}")
     assert zalo.text() == vi(app, "link.expired")
     fresh = await link_code(tg)
-    await zalo.say(f"/link {fresh}")
+    await type_code(zalo, fresh)
     assert zalo.text() == vi(app, "link.done", channel="Zalo")
     other = harness.user("zalo-intruder", channel="zalo")
     await other.say(f"/link {fresh}")
@@ -152,7 +160,7 @@ async def test_a_new_code_replaces_the_previous_one(app: App) -> None:
     zalo = harness.user("zalo-444", channel="zalo")
     await zalo.say(f"/link {first}")
     assert zalo.text() == vi(app, "link.unknown")
-    await zalo.say(f"/link {second}")
+    await type_code(zalo, second)
     assert zalo.text() == vi(app, "link.done", channel="Zalo")
 
 
@@ -183,7 +191,7 @@ async def test_notify_chooses_a_linked_channel(app: App) -> None:
     await tg.say("/notify fax")
     assert tg.text() == vi(app, "notify.usage")
     code = await link_code(tg)
-    await zalo.say(f"/link {code}")
+    await type_code(zalo, code)
     await tg.press("notify:zalo")
     assert tg.text() == vi(app, "notify.set", channel="Zalo")
     person = person_of(app, "telegram", "666")
@@ -210,7 +218,7 @@ async def test_linking_merges_on_every_database(app_any_db: App) -> None:
     add_membership(app_any_db, zalo, "Tổ 7", "volunteer")
     add_membership(app_any_db, tg, "Tổ 7", "volunteer")
     code = await link_code(tg)
-    await zalo.say(f"/link {code}")
+    await type_code(zalo, code)
     assert zalo.text() == vi(app_any_db, "link.done", channel="Zalo")
     person = person_of(app_any_db, "telegram", "777")
     assert person_of(app_any_db, "zalo", "zalo-777") == person

@@ -23,7 +23,7 @@ def vi(app: App, key: str, **params: object) -> str:
 async def test_privacy_notice_names_what_is_kept(harness: Harness, app: App) -> None:
     user = harness.user("r1")
     await user.say("/privacy")
-    assert user.text() == vi(app, "privacy.full", days=90)
+    assert user.text() == vi(app, "privacy.full", days=90, hours=24)
     assert "số thẻ căn cước" in user.text() and "anh/chị" in user.text()
 
 

@@ -1,14 +1,18 @@
-"""The webhook inbox: accepted updates survive until applied; forgetting them is batched."""
+"""The webhook inbox: an update stays only until it is applied (deleted in that transaction)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from bot.app import App
 from bot.core.clock import FixedClock
-from bot.web.inbox import APPLIED_BATCH, WebhookInbox
+from bot.web.inbox import WebhookInbox
 from storage import inbox
 from storage.db import Database
+from tests.factories import Harness
 
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 
@@ -19,35 +23,40 @@ def stored(db: Database) -> list[int]:
     return [int(item.body["update_id"]) for item in items]
 
 
-async def test_applied_updates_leave_with_the_next_accept(db: Database) -> None:
+async def test_an_applied_update_leaves_the_inbox_in_the_transaction_that_applies_it(
+    app: App, harness: Harness
+) -> None:
+    box = WebhookInbox(app.db, app.parts.clock)
+    item = await box.accept("test", {"update_id": 1, "text": "cccd 052198765432"})
+    user = harness.user("lan")
+    async with box.applying(item) as ticket:
+        await user.say("/help")
+        assert ticket.consumed and stored(app.db) == [], "gone with the update's own commit"
+    await user.say("/help", update_id="dup")
+    item = await box.accept("test", {"update_id": 2})
+    async with box.applying(item) as ticket:
+        await user.say("/help", update_id="dup")  # a duplicate: recorded, and its row deleted
+        assert ticket.consumed and stored(app.db) == []
+
+
+async def test_ignored_updates_leave_and_failed_ones_stay_for_replay(db: Database) -> None:
     box = WebhookInbox(db, FixedClock(NOW))
-    ids = [await box.accept("telegram", {"update_id": n}) for n in (1, 2, 3)]
-    await box.applied(ids[0])
-    await box.applied(ids[1])
-    assert stored(db) == [1, 2, 3]  # not yet: no extra transaction per applied update
-    await box.accept("telegram", {"update_id": 4})
-    assert stored(db) == [3, 4]
+    ignored = await box.accept("zalo", {"update_id": 1})
+    async with box.applying(ignored):
+        pass  # the channel ignored it: no dispatcher run
+    failing = await box.accept("zalo", {"update_id": 2})
+    with pytest.raises(RuntimeError):
+        async with box.applying(failing):
+            raise RuntimeError("the process died here")
+    assert stored(db) == [2]
 
 
-async def test_a_full_batch_and_a_flush_forget_without_new_updates(db: Database) -> None:
-    box = WebhookInbox(db, FixedClock(NOW))
-    ids = [await box.accept("zalo", {"update_id": n}) for n in range(APPLIED_BATCH + 2)]
-    for item_id in ids[:APPLIED_BATCH]:
-        await box.applied(item_id)
-    assert stored(db) == [APPLIED_BATCH, APPLIED_BATCH + 1]
-    await box.applied(ids[APPLIED_BATCH])
-    await box.flush()
-    assert stored(db) == [APPLIED_BATCH + 1]
-
-
-async def test_replay_after_a_crash_applies_leftovers_in_order_then_forgets_them(
+async def test_replay_applies_leftovers_in_order_and_drops_bodies_that_are_not_updates(
     db: Database,
 ) -> None:
     crashed = WebhookInbox(db, FixedClock(NOW))
-    first = await crashed.accept("telegram", {"update_id": 1})
-    await crashed.accept("telegram", {"update_id": 2})
-    await crashed.accept("zalo", {"update_id": 3})
-    await crashed.applied(first)  # applied, but the process died before forgetting it
+    for channel, number in (("telegram", 1), ("telegram", 2), ("zalo", 3), ("zalo", 4)):
+        await crashed.accept(channel, {"update_id": number})
     seen: list[tuple[str, int]] = []
 
     def processor(channel: str) -> Any:
@@ -58,9 +67,10 @@ async def test_replay_after_a_crash_applies_leftovers_in_order_then_forgets_them
 
     restarted = WebhookInbox(db, FixedClock(NOW + timedelta(seconds=5)))
     replayed = await restarted.replay(
-        {"telegram": processor("telegram"), "zalo": processor("zalo")}, 0.0
+        {"telegram": processor("telegram"), "zalo": processor("zalo")},
+        0.0,
+        {"zalo": lambda body: body["update_id"] != 4},
     )
-    # The applied update 1 comes again: the dispatcher's update-id record makes it a no-op.
     assert seen == [("telegram", 1), ("telegram", 2), ("zalo", 3)]
     assert replayed == 3
     assert stored(db) == []

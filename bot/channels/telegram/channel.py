@@ -180,6 +180,15 @@ class TelegramChannel:
         if incoming is not None:
             await self._feed(incoming, time.monotonic())
 
+    def is_update(self, body: dict[str, Any]) -> bool:
+        """Tell whether a body is a Bot API update: an integer update_id and one object."""
+        update_id = body.get("update_id")
+        return (
+            isinstance(update_id, int)
+            and not isinstance(update_id, bool)
+            and any(isinstance(v, dict) for k, v in body.items() if k != "update_id")
+        )
+
     async def receive(self, body: dict[str, Any], received: float) -> bool:
         """Turn one webhook body into an update, answer a button press, and feed it."""
         incoming = await accept_update(Update.de_json(body, self.app.bot))

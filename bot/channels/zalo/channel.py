@@ -186,11 +186,17 @@ class ZaloChannel:
         await self.introduce()
         await self.client.delete_webhook()
         if self.inbox is not None:
-            await self.inbox.replay({CHANNEL: self.receive}, time.monotonic())
+            await self.inbox.replay(
+                {CHANNEL: self.receive}, time.monotonic(), {CHANNEL: self.is_update}
+            )
         self._poller = asyncio.create_task(self._poll(), name="zalo-poller")
         logger.info("Zalo polling started")
 
     # ------------------------------------------------------------------ in
+
+    def is_update(self, body: dict[str, Any]) -> bool:
+        """Tell whether a body is a Zalo update (either envelope, with a message object)."""
+        return unwrap(body) is not None
 
     async def receive(self, body: object, received: float | None = None) -> bool:
         """Process one raw update; return False when it was ignored."""
@@ -227,15 +233,13 @@ class ZaloChannel:
 
     async def _process(self, update: JSON, received: float, item_id: int) -> None:
         try:
-            await self.receive(update, received)
+            if self.inbox is not None and item_id:
+                async with self.inbox.applying(item_id):
+                    await self.receive(update, received)
+            else:
+                await self.receive(update, received)
         except Exception:
             logger.exception("Processing a Zalo update failed")
-            return
-        if self.inbox is not None and item_id:
-            try:
-                await self.inbox.applied(item_id)
-            except Exception:
-                logger.exception("Could not clear a Zalo update from the inbox")
 
     async def _poll(self) -> None:
         delay = 1.0
@@ -248,7 +252,9 @@ class ZaloChannel:
                 delay = min(delay * 2, 60.0)
                 continue
             delay = 1.0
-            if update is not None:
+            if update is not None and not self.is_update(update):
+                logger.warning("Dropped a polled Zalo body that is not an update")
+            elif update is not None:
                 received = time.monotonic()
                 try:  # no NUL reaches the inbox (PostgreSQL refuses it), no absurd nesting
                     update = clean_json(update)
