@@ -1,7 +1,7 @@
 """leaders' web dashboard: one-time sign-in links and sessions (hashed tokens only)
 
 Revision ID: 0019_dashboard
-Revises: 0012_assist_kinds
+Revises: 0013_link_audit
 Create Date: 2026-12-05 22:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import storage.types
 
 
 revision = '0019_dashboard'
-down_revision = '0012_assist_kinds'
+down_revision = '0013_link_audit'
 branch_labels = None
 depends_on = None
 
