@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from domain.periods import Month, Week, month_containing
-from storage import reports
+from storage import report_notes, reports
 from storage.models import Area, Membership, Person, Team, Ward
 from storage.question_models import ResidentQuestion
 from storage.questions import UNANSWERED
@@ -150,8 +150,8 @@ class TeamDetail:
     sessions_month: int = 0
     minutes_month: int = 0
     last_day: date | None = None
-    notes: list[str] | None = None
-    """The month's report notes; None until the report-notes table exists (see team_detail)."""
+    notes: list[tuple[str, str]] | None = None
+    """The leader's notes for the month's report: (catalog key of the part, text)."""
 
 
 def _in_teams(statement: Any, column: Any, team_ids: Sequence[int] | None) -> Any:
@@ -349,7 +349,7 @@ def team_detail(session: Session, *, team_id: int, today: date, cutoff: int = 1)
     found.services, found.reasons = _services(session, ids, month)
     found.targets = progress_for_teams(session, ids, month).get(team_id, [])
     found.questions = _questions(session, ids)
-    # HOOK(report-notes): `/report notes` (another branch) adds a table of the month's notes per
-    # team. When it lands, read this team's notes for `month` here and set found.notes to them;
-    # the team page already shows a "Notes" section whenever found.notes is not None.
+    kept = report_notes.notes_of(session, team_id, month.key)
+    parts = (("difficulties", kept.difficulties), ("plan", kept.plan), ("requests", kept.requests))
+    found.notes = [(f"rep.notes.part.{part}", text) for part, text in parts if text]
     return found

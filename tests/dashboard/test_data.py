@@ -8,6 +8,7 @@ from bot.app import App
 from bot.web.dashboard.teams_table import PAGE_SIZE, TableQuery, apply
 from storage import dashboard_access as access
 from storage import dashboard_data as data
+from storage import report_notes
 from storage.dashboard_access import Scope
 from tests.dashboard.world import seed
 from tests.factories import Harness
@@ -61,9 +62,17 @@ def test_team_rows_and_detail_on_both_databases(app_any_db: App) -> None:
         ("Nguyễn Văn Hùng", "volunteer", 1, True),
         ("Lê Thu Hà", "volunteer", 0, False),
     ]
-    assert team.areas == ["Tổ dân phố 1"] and team.notes is None
+    assert team.areas == ["Tổ dân phố 1"] and team.notes == []
     assert team.sessions_month == 2 and team.last_day == date(2026, 3, 3)
     assert [(t.metric, t.done) for t in team.targets] == [("vneid_level2", 4)]
+    app_any_db.db.run_sync(
+        lambda s: report_notes.save_note(
+            s, team_id=world.a1, month="2026-03", part="plan", text="Hai buổi tối ở nhà văn hóa",
+            by=None, now=app_any_db.parts.clock.now(),
+        )
+    )  # fmt: skip
+    team = app_any_db.db.run_sync(lambda s: data.team_detail(s, team_id=world.a1, today=TODAY))
+    assert team.notes == [("rep.notes.part.plan", "Hai buổi tối ở nhà văn hóa")]
 
 
 def test_a_link_opens_one_session_only_on_both_databases(app_any_db: App) -> None:
