@@ -57,6 +57,8 @@ class Team(SQLModel, table=True):
     created_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
     """A closed team keeps its history in reports but gets no reminders or digests."""
+    invited_leader: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    """The leader's name from the city's list, printed on the team's invite sheet."""
 
 
 class Area(SQLModel, table=True):

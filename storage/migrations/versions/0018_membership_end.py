@@ -1,4 +1,4 @@
-"""members who leave or are removed, closed teams, former members who asked to be forgotten
+"""members who leave or are removed, closed teams, leaders named in a city's list, former members who asked to be forgotten
 
 Revision ID: 0018_membership_end
 Revises: 0012_assist_kinds
@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('left_reason', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False, server_default=''))
     with op.batch_alter_table('team') as batch:
         batch.add_column(sa.Column('closed_at', storage.types.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('invited_leader', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=''))
     with op.batch_alter_table('person') as batch:
         batch.add_column(sa.Column('forgotten_at', storage.types.UTCDateTime(timezone=True), nullable=True))
 
@@ -32,6 +33,7 @@ def downgrade() -> None:
     with op.batch_alter_table('person') as batch:
         batch.drop_column('forgotten_at')
     with op.batch_alter_table('team') as batch:
+        batch.drop_column('invited_leader')
         batch.drop_column('closed_at')
     with op.batch_alter_table('membership') as batch:
         batch.drop_column('left_reason')
