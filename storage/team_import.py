@@ -54,8 +54,10 @@ def import_teams(
     """Create what is missing; with dry_run, count only (nothing is written)."""
     summary = ImportSummary()
     wards = _wards(session)
-    wanted = dict.fromkeys(row.ward for row in rows)
-    new_wards = [name for name in wanted if fold(name) not in wards]
+    wanted: dict[str, str] = {}  # folded name -> the first spelling met in the list
+    for row in rows:
+        wanted.setdefault(fold(row.ward), row.ward)
+    new_wards = [name for key, name in wanted.items() if key not in wards]
     summary.wards_created, summary.wards_present = len(new_wards), len(wanted) - len(new_wards)
     if new_wards and not dry_run:
         session.execute(insert(Ward), [{"name": n, "created_at": now} for n in new_wards])
