@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session
 
 from bot.app import build_app
 from bot.cli.base import Subcommand, print_json, say
 from bot.core.links import BotLinks
+from bot.onboarding.invites import invite_record, say_invite
 from bot.settings import Settings
-from storage import invites, teams
-from storage.models import Team
+from storage import teams
 
 MAX_DAYS = 365
 
@@ -53,45 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def invite_record(
-    session: Session,
-    team: Team,
-    *,
-    role: str,
-    now: datetime,
-    ttl: timedelta,
-    links: BotLinks,
-    uses: int = 1,
-) -> dict[str, object]:
-    """Create an invite for a team and describe it (code, link, expiry) for printing or JSON."""
-    assert team.id is not None
-    invite = invites.create_invite(
-        session, team_id=team.id, role=role, now=now, ttl=ttl, max_uses=max(1, uses)
-    )
-    return {
-        "code": invite.code,
-        "code_grouped": invites.grouped(invite.code),
-        "team_id": team.id,
-        "team": team.name,
-        "role": invite.role,
-        "expires_at": invite.expires_at.isoformat(),
-        "max_uses": invite.max_uses,
-        "link": links.telegram_start(invite.code),
-    }
-
-
-def say_invite(result: dict[str, object]) -> None:
-    """Print an invite for the person at the terminal."""
-    say(f"Invite code ({result['role']} of {result['team']}): {result['code_grouped']}")
-    link = result["link"] or "(set TELEGRAM_BOT_USERNAME to print the t.me link)"
-    say(f"Telegram link: {link}")
-    say(f"Or send the bot: /start {result['code_grouped']}  (valid until {result['expires_at']})")
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print a one-time invite code and the Telegram deep link, or write invite sheets."""
     if args.invite_action == "sheet":
-        from bot.cli.invite_sheet import run_sheet
+        from bot.onboarding.sheet import run_sheet
 
         return run_sheet(args, settings)
     if args.team is None or args.role is None:

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot.app import App, build_app
 from bot.cli.base import Subcommand, print_json, say
-from bot.cli.invite import invite_record, say_invite
 from bot.core.links import BotLinks
+from bot.onboarding.invites import invite_record, say_invite
 from bot.settings import Settings
 from domain import team_list
 from storage import teams

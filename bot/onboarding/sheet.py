@@ -1,4 +1,4 @@
-"""`python -m bot invite sheet`: one leader invite per team, printed as a DOCX (or PDF) sheet."""
+"""`python -m bot invite sheet` (run from bot/cli/invite.py): one leader invite per team, printed as a DOCX (or PDF) sheet."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bot.app import build_app
 from bot.cli.base import say
-from bot.cli.invite import invite_record
 from bot.core.links import BotLinks
+from bot.onboarding.invites import invite_record
 from bot.settings import Settings
 from domain.invite_sheet import SheetEntry, render_docx
 from storage import members, teams
