@@ -47,7 +47,7 @@ def ask_forget(ctx: Context) -> Outcome:
     """Ask for confirmation before deleting everything kept about a resident."""
     if privacy.has_work_records(ctx.session, ctx.person_id):
         if members.holds_any_role(ctx.session, ctx.person_id):
-            return say(ctx, "members.forget_leave_first")
+            return say(ctx, "privacy.forget_member")
         buttons = rows(
             Button(ctx.t("members.anonymise_yes"), "forget:anon"),
             Button(ctx.t("button.cancel"), "forget:no"),
@@ -89,7 +89,7 @@ def _end_handoff(ctx: Context) -> list[Reply]:
 def _anonymise(ctx: Context) -> Outcome:
     """Forget a former member's name and accounts; their past sessions stay, anonymous."""
     if members.holds_any_role(ctx.session, ctx.person_id):
-        return say(ctx, "members.forget_leave_first")
+        return say(ctx, "privacy.forget_member")
     text = ctx.t("members.anonymised")
     privacy.anonymise_person(ctx.session, ctx.person_id, ctx.now)
     return Outcome([Reply(text=text)], next_state=None)

@@ -151,7 +151,7 @@ async def test_a_member_must_leave_before_forgetme_then_the_name_goes_and_record
 ) -> None:
     team = Team(app, harness)
     await team.lan.say("/forgetme")
-    assert team.lan.texts() == [vi(app, "members.forget_leave_first")]
+    assert team.lan.texts() == [vi(app, "privacy.forget_member")]
     await team.lan.say("/leave")
     await team.lan.press_label(vi(app, "members.leave_yes"))
     await team.lan.say("/forgetme")
