@@ -40,6 +40,13 @@ FIELD_ENV: dict[str, tuple[str, ...]] = {
     "province": ("BOT_PROVINCE",),
     "faq_max_age_days": ("BOT_FAQ_MAX_AGE_DAYS",),
     "ward_list": ("BOT_WARD_LIST",),
+    "web_trusted_proxies": ("WEB_TRUSTED_PROXIES",),
+    "web_messages_per_address": ("WEB_MESSAGES_PER_ADDRESS",),
+    "web_new_chats_per_address": ("WEB_NEW_CHATS_PER_ADDRESS",),
+    "web_new_chats_per_minute": ("WEB_NEW_CHATS_PER_MINUTE",),
+    "handoffs_per_team_hour": ("BOT_HANDOFFS_PER_TEAM_HOUR",),
+    "db_outage_seconds": ("BOT_DB_OUTAGE_SECONDS",),
+    "sqlite_busy_ms": ("BOT_SQLITE_BUSY_MS",),
 }
 
 

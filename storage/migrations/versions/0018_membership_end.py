@@ -1,7 +1,7 @@
 """members who leave or are removed, closed teams, leaders named in a city's list, former members who asked to be forgotten
 
 Revision ID: 0018_membership_end
-Revises: 0012_assist_kinds
+Revises: 0017_report_notes
 Create Date: 2026-12-05 22:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import storage.types
 
 
 revision = '0018_membership_end'
-down_revision = '0012_assist_kinds'
+down_revision = '0017_report_notes'
 branch_labels = None
 depends_on = None
 
