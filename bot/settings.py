@@ -69,6 +69,8 @@ class Settings:
     sqlite_busy_ms: int = 200
     """BOT_SQLITE_BUSY_MS: how long one SQLite write waits for another process's lock, on the
     event loop, before the update is retried later (the loop is never held longer)."""
+    ward_list: str = ""
+    """BOT_WARD_LIST: a CSV/YAML file of the official 2025 ward and commune names (team import)."""
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Tell whether this channel identity is named in BOT_ADMINS."""
@@ -227,6 +229,13 @@ def _parse_proxies(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
     return tuple(found)
 
 
+def _parse_file(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip()
+    if raw and not Path(raw).is_file():
+        raise SettingsError(name, f"'{raw}' is not a file")
+    return raw
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -267,4 +276,5 @@ def load_settings(
         handoffs_per_team_hour=_parse_positive_int(env, "BOT_HANDOFFS_PER_TEAM_HOUR", 10),
         db_outage_seconds=float(_parse_positive_int(env, "BOT_DB_OUTAGE_SECONDS", 60)),
         sqlite_busy_ms=_parse_positive_int(env, "BOT_SQLITE_BUSY_MS", 200),
+        ward_list=_parse_file(env, "BOT_WARD_LIST"),
     )

@@ -52,7 +52,11 @@ def setup(router: Router) -> None:
 
 def start(ctx: Context, router: Router) -> Outcome:
     """Join a team with an invite code, or greet the person and show their menu."""
-    code = ctx.msg.args
+    return join_and_greet(ctx, router, ctx.msg.args)
+
+
+def join_and_greet(ctx: Context, router: Router, code: str) -> Outcome:
+    """Redeem an invite code when one is given, then greet the person with their menu."""
     replies: list[Reply] = []
     if code:
         replies.append(Reply(text=_redeem(ctx, code)))
@@ -181,7 +185,7 @@ def invite(ctx: Context) -> Outcome:
         "invite.created",
         team=team.name,
         role=ctx.t(ROLE_KEYS[role]),
-        code=created.code,
+        code=invites.grouped(created.code),
         link=link or ctx.t("invite.no_link"),
         days=ctx.settings.invite_ttl_days,
         uses=max_uses,

@@ -13,7 +13,7 @@ from bot.core.router import HelpGroup, Router
 from domain.services import default_catalogue
 from domain.spreadsheet import cell_text
 from handlers.common import end, say
-from storage import assists, handoff, privacy, teams
+from storage import assists, handoff, members, privacy, teams
 
 
 def setup(router: Router) -> None:
@@ -46,7 +46,14 @@ def show_notice(ctx: Context) -> Outcome:
 def ask_forget(ctx: Context) -> Outcome:
     """Ask for confirmation before deleting everything kept about a resident."""
     if privacy.has_work_records(ctx.session, ctx.person_id):
-        return say(ctx, "privacy.forget_member")
+        if members.holds_any_role(ctx.session, ctx.person_id):
+            return say(ctx, "privacy.forget_member")
+        buttons = rows(
+            Button(ctx.t("members.anonymise_yes"), "forget:anon"),
+            Button(ctx.t("button.cancel"), "forget:no"),
+            per_row=2,
+        )
+        return Outcome([Reply(text=ctx.t("members.anonymise_ask"), buttons=buttons)])
     buttons = rows(
         Button(ctx.t("privacy.forget_yes"), "forget:yes"),
         Button(ctx.t("button.cancel"), "forget:no"),
@@ -57,6 +64,8 @@ def ask_forget(ctx: Context) -> Outcome:
 
 def confirm_forget(ctx: Context) -> Outcome:
     """Delete the resident's identity, questions and conversations once confirmed."""
+    if ctx.msg.payload == "forget:anon":
+        return _anonymise(ctx)
     if ctx.msg.payload != "forget:yes":
         return end(ctx, "cancel.done")
     if privacy.has_work_records(ctx.session, ctx.person_id):
@@ -75,6 +84,15 @@ def _end_handoff(ctx: Context) -> list[Reply]:
 
     ended = relay.end_conversation(ctx)
     return [reply for reply in ended.replies if reply.to is not None]
+
+
+def _anonymise(ctx: Context) -> Outcome:
+    """Forget a former member's name and accounts; their past sessions stay, anonymous."""
+    if members.holds_any_role(ctx.session, ctx.person_id):
+        return say(ctx, "privacy.forget_member")
+    text = ctx.t("members.anonymised")
+    privacy.anonymise_person(ctx.session, ctx.person_id, ctx.now)
+    return Outcome([Reply(text=text)], next_state=None)
 
 
 def export_records(ctx: Context) -> Outcome:

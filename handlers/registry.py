@@ -9,6 +9,8 @@ import handlers
 from bot.core.declare import register_declared
 from bot.core.router import Router
 from handlers import assistlog, core, faq, leaders, link, privacy
+from handlers import members
+from handlers import joining
 
 
 def import_all_handler_modules() -> None:
@@ -26,6 +28,8 @@ def build_router() -> Router:
     privacy.setup(router)
     faq.setup(router)
     assistlog.setup(router)
+    members.setup(router)
+    joining.setup(router)  # after every other reading of free text: a pasted code comes first
     import_all_handler_modules()
     register_declared(router)
     return router

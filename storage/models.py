@@ -23,6 +23,8 @@ class Person(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     locale: str = Field(default="", max_length=8)
     created_at: datetime = utc_column()
+    forgotten_at: datetime | None = utc_column(nullable=True)
+    """Set by /forgetme for a former member: the name is gone, past records stay anonymous."""
 
 
 class Identity(SQLModel, table=True):
@@ -53,6 +55,10 @@ class Team(SQLModel, table=True):
     ward_id: int = Field(foreign_key="ward.id", index=True)
     name: str = Field(max_length=200)
     created_at: datetime = utc_column()
+    closed_at: datetime | None = utc_column(nullable=True)
+    """A closed team keeps its history in reports but gets no reminders or digests."""
+    invited_leader: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    """The leader's name from the city's list, printed on the team's invite sheet."""
 
 
 class Area(SQLModel, table=True):
@@ -74,6 +80,9 @@ class Membership(SQLModel, table=True):
     role: str = Field(max_length=16)
     active: bool = True
     joined_at: datetime = utc_column()
+    left_at: datetime | None = utc_column(nullable=True)
+    left_reason: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    """Why an inactive membership ended: "left" (/leave) or "removed" (by a leader or admin)."""
 
 
 class WardAdmin(SQLModel, table=True):

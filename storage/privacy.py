@@ -15,6 +15,10 @@ metadata = SQLModel.metadata
 
 # Tables whose rows are a team's work records: a person who has any cannot simply be forgotten.
 WORK_TABLES = ("membership", "assist_session", "audit_entry", "wardadmin")
+# Rows kept when a former member is anonymised: what the team did stays in its reports.
+RECORD_TABLES = frozenset(
+    {*WORK_TABLES, "invite", "team_target", "faq_phrasing", "handoff", "person"}
+)
 
 
 class PrivacyAck(SQLModel, table=True):
@@ -52,6 +56,32 @@ def has_work_records(session: Session, person_id: int) -> bool:
 
 def forget_person(session: Session, person_id: int) -> dict[str, int]:
     """Delete a person, their identities, conversations, questions and every row pointing at them."""
+    removed = _delete_rows_of(session, person_id, keep=frozenset({"person"}))
+    person = session.get(Person, person_id)
+    if person is not None:
+        session.delete(person)
+        removed["person"] = 1
+    session.flush()
+    return removed
+
+
+def anonymise_person(session: Session, person_id: int, now: datetime) -> dict[str, int]:
+    """Forget a former member: name, accounts, questions and chats go; team records stay.
+
+    The person row stays under its number, without a name, so past sessions still count in
+    the reports; a later message from the same account starts as a new person.
+    """
+    removed = _delete_rows_of(session, person_id, keep=RECORD_TABLES)
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.display_name, person.locale, person.forgotten_at = "", "", now
+        session.add(person)
+    session.flush()
+    return removed
+
+
+def _delete_rows_of(session: Session, person_id: int, *, keep: frozenset[str]) -> dict[str, int]:
+    """Delete the person's conversations and the rows of every table not kept that point at them."""
     removed: dict[str, int] = {}
     identities = session.execute(
         select(col(Identity.channel), col(Identity.user_id), col(Identity.chat_id)).where(
@@ -72,18 +102,13 @@ def forget_person(session: Session, person_id: int) -> dict[str, int]:
             )
         )
     for table in reversed(metadata.sorted_tables):
-        if table.name == "person":
+        if table.name in keep:
             continue
         for column in table.columns:
             if any(fk.column.table.name == "person" for fk in column.foreign_keys):
                 count = rowcount(session.execute(delete(table).where(column == person_id)))
                 if count:
                     removed[table.name] = removed.get(table.name, 0) + count
-    person = session.get(Person, person_id)
-    if person is not None:
-        session.delete(person)
-        removed["person"] = 1
-    session.flush()
     return removed
 
 

@@ -54,9 +54,10 @@ def get(session: Session, team_id: int) -> Prefs:
 
 
 def all_teams(session: Session) -> list[Prefs]:
-    """Return the settings of every team (defaults filled in), in team order."""
+    """Return the settings of every open team (defaults filled in), in team order; closed teams get no reminders or digests."""
     stored = {row.team_id: _from_row(row) for row in session.exec(select(TeamSettings)).all()}
-    team_ids = session.exec(select(col(Team.id)).order_by(col(Team.id))).all()
+    open_teams = select(col(Team.id)).where(col(Team.closed_at).is_(None)).order_by(col(Team.id))
+    team_ids = session.exec(open_teams).all()
     return [stored.get(t) or Prefs(team_id=t) for t in team_ids if t is not None]
 
 

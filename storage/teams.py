@@ -105,3 +105,63 @@ def all_areas(session: Session) -> list[AreaRef]:
     """Return every team's areas (for finding the one a resident names), in a single query."""
     rows = session.exec(select(Area).order_by(col(Area.id))).all()
     return [AreaRef(area.id or 0, area.team_id, area.name) for area in rows]
+
+
+class TeamChangeError(ValueError):
+    """A team change that cannot be made; the message says why, for the admin."""
+
+
+def rename_team(session: Session, team_id: int, new_name: str) -> Team:
+    """Rename a team; raise TeamChangeError when the ward already has a team of that name."""
+    team = _existing(session, team_id)
+    name = new_name.strip()[:200]
+    if not name:
+        raise TeamChangeError("the new name is empty")
+    clash = session.exec(
+        select(Team).where(col(Team.ward_id) == team.ward_id, col(Team.name) == name)
+    ).first()
+    if clash is not None and clash.id != team.id:
+        raise TeamChangeError(f"ward {team.ward_id} already has a team named {name!r}")
+    team.name = name
+    session.add(team)
+    session.flush()
+    return team
+
+
+def move_team(session: Session, team_id: int, *, ward_name: str, now: datetime) -> Team:
+    """Move a team to another ward (created if new), e.g. after two wards merged."""
+    team = _existing(session, team_id)
+    ward = get_or_create_ward(session, name=ward_name.strip()[:200], now=now)
+    assert ward.id is not None
+    if find_team(session, ward_name=ward.name, name=team.name) not in (None, team):
+        raise TeamChangeError(f"{ward.name} already has a team named {team.name!r}")
+    team.ward_id = ward.id
+    session.add(team)
+    session.flush()
+    return team
+
+
+def close_team(session: Session, team_id: int, *, now: datetime) -> Team:
+    """Close a team: its history stays in the reports; no reminders, digests or new members."""
+    team = _existing(session, team_id)
+    if team.closed_at is None:
+        team.closed_at = now
+        session.add(team)
+        session.flush()
+    return team
+
+
+def reopen_team(session: Session, team_id: int) -> Team:
+    """Undo closing a team."""
+    team = _existing(session, team_id)
+    team.closed_at = None
+    session.add(team)
+    session.flush()
+    return team
+
+
+def _existing(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise TeamChangeError(f"no team with id {team_id}")
+    return team

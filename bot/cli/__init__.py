@@ -9,7 +9,20 @@ import sys
 from collections.abc import Sequence
 
 from bot import logsafe
-from bot.cli import backup, chat, chat_commands, db, demo, faq, invite, report, run, team
+from bot.cli import (
+    backup,
+    chat,
+    chat_commands,
+    db,
+    demo,
+    doctor,
+    faq,
+    invite,
+    member,
+    report,
+    run,
+    team,
+)
 from bot.cli.base import Subcommand, say
 from bot.settings import SettingsError, load_settings
 
@@ -25,6 +38,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     backup.BACKUP,
     backup.RESTORE,
     chat_commands.COMMAND,
+    member.COMMAND,
+    doctor.COMMAND,
 )
 DEFAULT = "run"
 logger = logging.getLogger("bot.cli")

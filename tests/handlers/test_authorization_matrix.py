@@ -367,3 +367,98 @@ async def test_residents_still_link_and_every_link_and_unlink_is_recorded(
     assert [e.action for e in events] == ["link", "unlink"]
     assert {i["channel"] for i in events[0].identities} == {"web", "test"}
     assert events[1].identities[0]["channel"] == "web"
+
+
+def _person_id(app: App, user_id: str) -> int:
+    from storage import people
+
+    def work(session: object) -> int:
+        found = people.find_identity(session, channel="test", user_id=user_id)  # type: ignore[arg-type]
+        assert found is not None
+        return found.person_id
+
+    return app.db.run_sync(work)
+
+
+def _active_role(app: App, team_id: int, person_id: int) -> str | None:
+    from sqlmodel import select
+
+    def work(session: object) -> str | None:
+        row = session.exec(  # type: ignore[attr-defined]
+            select(Membership).where(
+                Membership.team_id == team_id, Membership.person_id == person_id
+            )
+        ).first()
+        return row.role if row is not None and row.active else None
+
+    return app.db.run_sync(work)
+
+
+# Teams: 1 = A1 (volunteer, leader), 2 = A2 (leader_a2, volunteer_a2), 3 = B1 (leader_b1).
+MEMBER_CHANGES = [
+    ("leader", "volunteer", 1, True),  # a leader removes a volunteer of their team
+    ("leader", "leader", 1, False),  # nobody removes themself (that is /leave)
+    ("leader", "volunteer_a2", 2, False),  # other team, same ward
+    ("leader", "leader_a2", 2, False),
+    ("leader", "leader_b1", 3, False),  # other ward
+    ("leader_a2", "leader", 1, False),
+    ("ward_admin", "leader", 1, True),  # a ward admin acts on leaders of their ward too
+    ("ward_admin", "volunteer_a2", 2, True),
+    ("ward_admin", "leader_b1", 3, False),  # not their ward
+    ("admin", "leader_b1", 3, True),
+    ("volunteer", "volunteer_a2", 2, False),
+    ("volunteer", "leader", 1, False),
+    ("resident", "volunteer", 1, False),
+]
+
+
+@pytest.mark.parametrize(("who", "target", "team", "allowed"), MEMBER_CHANGES)
+async def test_who_may_remove_whom(
+    app: App, world: dict[str, User], who: str, target: str, team: int, allowed: bool
+) -> None:
+    target_id = _person_id(app, target)
+    before = _active_role(app, team, target_id)
+    await world[who].press(f"mb:rmok:{team}:{target_id}")  # the confirmation, forged or not
+    after = _active_role(app, team, target_id)
+    assert (after is None) is allowed, world[who].text()
+    assert before is not None
+
+
+@pytest.mark.parametrize(("who", "target", "team", "allowed"), MEMBER_CHANGES)
+async def test_who_may_hand_leadership_to_whom(
+    app: App, world: dict[str, User], who: str, target: str, team: int, allowed: bool
+) -> None:
+    target_id = _person_id(app, target)
+    already_leader = _active_role(app, team, target_id) == "leader"
+    await world[who].press(f"mb:leadok:{team}:{target_id}")
+    promoted = _active_role(app, team, target_id) == "leader"
+    if already_leader:
+        assert promoted  # nothing to hand over; never demoted by someone else's button
+    else:
+        assert promoted is allowed, world[who].text()
+
+
+@pytest.mark.parametrize(
+    ("who", "team", "allowed"),
+    [
+        ("leader", 1, True),
+        ("leader", 2, False),
+        ("ward_admin", 2, True),
+        ("ward_admin", 3, False),
+        ("admin", 3, True),
+    ],
+)
+async def test_members_lists_are_scoped(
+    app: App, world: dict[str, User], who: str, team: int, allowed: bool
+) -> None:
+    await world[who].say(f"/members {team}")
+    listed = "👥" in world[who].text() and vi(app, "error.not_allowed") not in world[who].text()
+    assert listed is allowed, world[who].text()
+
+
+async def test_leave_ends_only_the_senders_own_membership(app: App, world: dict[str, User]) -> None:
+    volunteer_a2 = _person_id(app, "volunteer_a2")
+    await world["volunteer"].press("mb:leaveok:2")  # forged: leave someone else's team
+    assert _active_role(app, 2, volunteer_a2) == "volunteer"
+    await world["volunteer"].press("mb:leaveok:1")
+    assert _active_role(app, 1, _person_id(app, "volunteer")) is None
