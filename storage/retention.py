@@ -7,7 +7,9 @@
   a week leaves a wide margin for the duplicate check);
 - webhook inbox rows older than INBOX_KEEP: an update is deleted in the transaction that
   applies it and replayed at start-up, so a row still there after that is one that never
-  could be applied; its raw body must not stay at rest.
+  could be applied; its raw body must not stay at rest;
+- dashboard sign-in links and sessions a day after they expired (they hold only hashes, but
+  nothing needs them any more).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, col
 
 from storage.conversations import purge_processed
+from storage.dashboard_models import DashboardLink, DashboardSession
 from storage.dialect import rowcount
 from storage.inbox import InboxItem
 from storage.models import ChatMenu, Conversation
@@ -47,6 +50,14 @@ def purge_inbox(session: Session, *, before: datetime) -> int:
     return rowcount(session.execute(delete(InboxItem).where(col(InboxItem.received_at) < before)))
 
 
+def purge_dashboard_access(session: Session, *, before: datetime) -> int:
+    """Delete dashboard links and sessions that expired before a moment; return how many."""
+    removed = 0
+    for table in (DashboardLink, DashboardSession):
+        removed += rowcount(session.execute(delete(table).where(col(table.expires_at) < before)))
+    return removed
+
+
 def purge_all(
     session: Session, *, now: datetime, question_days: int, conversation_ttl: timedelta
 ) -> dict[str, int]:
@@ -56,4 +67,5 @@ def purge_all(
         "conversations": purge_conversations(session, now=now, ttl=conversation_ttl),
         "processed_updates": purge_processed(session, before=now - PROCESSED_KEEP),
         "inbox": purge_inbox(session, before=now - INBOX_KEEP),
+        "dashboard_access": purge_dashboard_access(session, before=now - timedelta(days=1)),
     }

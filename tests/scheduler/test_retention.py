@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.core.clock import FixedClock
-from storage import conversations, inbox
-from storage.models import ProcessedUpdate
+from storage import conversations, dashboard_access, inbox
+from storage.dashboard_access import Scope
+from storage.models import Person, ProcessedUpdate
 from storage.question_models import ResidentQuestion
 from tests.factories import Harness
 from tests.scheduler.support import Recorder, make_service
@@ -32,6 +33,14 @@ async def test_the_daily_cleanup_purges_what_is_past_its_retention(
     old, recent = harness.user("old"), harness.user("recent")
     await old.say(f"{UNKNOWN} (cũ)")
     await old.press("ho:ask")  # a flow left open: its state expires after the TTL
+    someone = app.db.run_sync(lambda s: s.exec(select(Person)).first())
+    assert someone is not None and someone.id is not None
+    app.db.run_sync(
+        lambda s: dashboard_access.create_link(
+            s, person_id=someone.id or 0, scope=Scope(teams=(1,)), locale="vi", now=clock.now(),
+            ttl=timedelta(minutes=15),
+        )
+    )  # fmt: skip
     stale_inbox = app.db.run_sync(
         lambda s: inbox.put(s, channel="telegram", body={"update_id": 1}, now=clock.now())
     )
@@ -45,6 +54,7 @@ async def test_the_daily_cleanup_purges_what_is_past_its_retention(
     assert questions_of(app) == [f"{UNKNOWN} (mới)"], "700 days old: gone; 10 days old: kept"
     assert app.parts.settings.question_retention_days < 700
     assert removed["questions"] == 1 and removed["inbox"] == 1
+    assert removed["dashboard_access"] == 1, "an expired sign-in link is removed"
     assert app.db.run_sync(lambda s: s.exec(select(ProcessedUpdate)).all()) == []
     users = {c.user_id for c in app.db.run_sync(conversations.all_states)}
     assert "old" not in users
