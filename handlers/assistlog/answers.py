@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.flow import Outcome
 from domain.quicklog import KIND_WORDS, MAX_ATTENDEES, MAX_PEOPLE, parse_quick_log
 from domain.quicklog import reasons_at as _reasons_at
+from domain.redact import redact
 from domain.services import default_catalogue
 from domain.text import fold
 from handlers.assistlog import steps
@@ -110,6 +111,9 @@ def answer(ctx: Context, draft: Draft) -> Outcome:
     """Handle text typed during the flow, by state."""
     text = ctx.msg.text.strip()
     state = ctx.state
+    if state == steps.CARD and _another_log(ctx, text):
+        # A second log line typed while this card waits is not a note: say so, lose nothing.
+        return proceed(ctx, draft, [ctx.t("logx.card.pending", line=redact(text).text)])
     if state in (steps.CARD, steps.NOTE):
         return take_note(ctx, draft, text)
     if state == steps.SERVICES:
@@ -198,6 +202,12 @@ def take_count(ctx: Context, draft: Draft, text: str) -> Outcome:
     if ok is not None:
         set_ok(item, ok)
     return proceed(ctx, draft)
+
+
+def _another_log(ctx: Context, text: str) -> bool:
+    from handlers.assistlog.freetext import reads_like_new_log  # freetext imports this package
+
+    return reads_like_new_log(ctx, text)
 
 
 def take_note(ctx: Context, draft: Draft, text: str) -> Outcome:

@@ -52,6 +52,13 @@ def reads_like_log(parsed: QuickLog) -> bool:
     return bool(parsed.items) or parsed.attendees is not None
 
 
+def reads_like_new_log(ctx: Context, text: str) -> bool:
+    """Tell whether typed text is a whole new log line (a service and a count), not a note."""
+    if not _COUNT.search(text) or is_question(text) or CORRECTION.search(fold(text)):
+        return False
+    return reads_like_log(_parse(ctx, text))
+
+
 def offer(ctx: Context) -> Outcome | None:
     """Offer a member's free text as a log or as a correction of the last record; else None."""
     from handlers.assistlog import default_team  # the package imports this module's siblings

@@ -97,6 +97,21 @@ async def test_the_card_says_what_was_assumed(harness: Harness, app: App) -> Non
     assert vi(app, "logx.assumed.two_counts", value="2 1", people=2, ok=1) in user.text()
 
 
+async def test_a_second_log_line_typed_at_the_card_is_not_taken_for_a_note(
+    harness: Harness, app: App
+) -> None:
+    """A volunteer in a hurry types the next session while the first card waits: nothing lost."""
+    user = volunteer(harness, make_team(app, areas=()))
+    await user.say("/log vneid2 3 30p")
+    await user.say("thanh toán 2 20p")
+    assert vi(app, "logx.card.pending", line="thanh toán 2 20p") in user.text()
+    await user.say("cụ bà 80 tuổi")  # an ordinary note is still a note
+    await user.press("lg:save")
+    [record] = records(app)
+    assert record.note == "cụ bà 80 tuổi"
+    assert [(i.service, i.people) for i in record.items] == [(L2, 3)]
+
+
 async def test_words_not_understood_are_shown_as_typed(harness: Harness, app: App) -> None:
     user = volunteer(harness, make_team(app, areas=()))
     await user.say("/log vneid2 3 30p Bà Tư nhờ")
