@@ -29,7 +29,12 @@ def map_choice(msg: Incoming, labels: list[str], payloads: list[str]) -> Incomin
     folded_labels = [fold(label) for label in labels]
     if typed in folded_labels:
         chosen = payloads[folded_labels.index(typed)]
-    elif typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(payloads):
+    elif (
+        typed.isascii()
+        and typed.isdigit()
+        and 1 <= int(typed) <= len(payloads)
+        and not any(label.isdigit() for label in folded_labels)
+    ):  # in a menu of counts ("1", "2", "Tất cả (3)", "0") a typed number is a count, not a place
         chosen = payloads[int(typed) - 1]
     if chosen is None:
         return None

@@ -53,6 +53,16 @@ def test_numeric_labels_match_by_label_before_position() -> None:
     assert mapped is not None and mapped.payload == "n:5"
 
 
+def test_in_a_menu_of_counts_a_typed_number_is_a_count_not_a_place() -> None:
+    """Successes of 3 people: "4" must never pick the 4th option ("0"); the handler reads it."""
+    labels = ["1", "2", "Tất cả (3)", "0"]
+    payloads = ["ok:1", "ok:2", "ok:3", "ok:0"]
+    assert map_choice(_msg("4"), labels, payloads) is None
+    assert map_choice(_msg("3"), labels, payloads) is None
+    zero = map_choice(_msg("0"), labels, payloads)
+    assert zero is not None and zero.payload == "ok:0"
+
+
 def test_utf16_length_counts_astral_characters_twice() -> None:
     assert utf16_length("Xin chào") == 8
     assert utf16_length("👍") == 2 and utf16_length("✅") == 1  # U+1F44D vs U+2705
