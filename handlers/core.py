@@ -21,6 +21,8 @@ from storage.invites import RedeemResult
 ROLE_KEYS = {"leader": "role.leader", "volunteer": "role.volunteer"}
 ADMINS = frozenset({R.WARD_ADMIN, R.ADMIN})
 CANCEL_WORDS = ("hủy", "hủy bỏ", "thôi", "cancel", "stop", "thoát")
+EXACT_CANCEL_WORDS = ("dừng", "dừng lại")
+"""Ways out matched with their diacritics: "dừng" folds to "dung", as "đúng" (right) does."""
 
 
 def setup(router: Router) -> None:
@@ -47,7 +49,7 @@ def setup(router: Router) -> None:
     router.state("team", team_step, roles={R.ADMIN})
     router.button("menu", lambda ctx: open_menu_item(ctx, router))
     router.flow_word(cancel, *CANCEL_WORDS)
-    router.flow_word(cancel, "dừng", "dừng lại", exact=True)
+    router.flow_word(cancel, *EXACT_CANCEL_WORDS, exact=True)
 
 
 def start(ctx: Context, router: Router) -> Outcome:

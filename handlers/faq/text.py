@@ -7,7 +7,7 @@ from bot.core.flow import KEEP, Outcome
 from domain.text import fold, nfc
 from handlers.assistlog import freetext
 from handlers.common import say
-from handlers.core import CANCEL_WORDS
+from handlers.core import CANCEL_WORDS, EXACT_CANCEL_WORDS
 from handlers.faq import courtesy, handoff, relay
 from handlers.faq.answers import answer
 from handlers.faq.contacts import RELAY_STATE
@@ -17,7 +17,7 @@ from storage import handoff as store
 from storage.handoff import Status
 
 _CANCEL_FOLDED = frozenset(fold(word) for word in CANCEL_WORDS)
-_CANCEL_EXACT = frozenset({"dừng", "dừng lại"})
+_CANCEL_EXACT = frozenset(EXACT_CANCEL_WORDS)
 
 
 def is_cancel_word(text: str) -> bool:
