@@ -21,6 +21,7 @@ from bot.core.messages import Address, Delivery, Document, Reply
 from bot.runtime import RunOptions, Runtime
 from bot.settings import Settings
 from bot.web.webchat import RateLimiter
+from tests.e2e.conftest import Ticks
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,21 +41,6 @@ BROWSER = "Browser_ID-0123456789abcdef"
 def vi(app: App, key: str, **params: object) -> str:
     """Return a Vietnamese catalog text."""
     return app.parts.translations.get("vi").text(key, **params)
-
-
-class Ticks:
-    """A hand-moved monotonic clock for the rate limiter."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def ticks() -> Ticks:
-    return Ticks()
 
 
 @pytest.fixture

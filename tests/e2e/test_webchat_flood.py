@@ -30,27 +30,13 @@ from storage import web_pending
 from storage.handoff import Handoff, Status
 from storage.models import Person
 from storage.question_models import ResidentQuestion
+from tests.e2e.conftest import Ticks
 from tests.factories import add_member, make_team
 
 pytestmark = pytest.mark.e2e
 VOLUNTEER = "volunteer-browser-000000001"
 PER_ADDRESS, PER_MINUTE, TEAM_CAP = 10, 40, 3
 QUESTION = "ung dung zxqv plorb bi loi"
-
-
-class Ticks:
-    """A hand-moved monotonic clock for the limiters."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def ticks() -> Ticks:
-    return Ticks()
 
 
 @pytest.fixture
